@@ -215,7 +215,9 @@ func TestNoResponseBodyLeftOpen(t *testing.T) {
 	huge := endlessBody(64<<20, &written)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/users/ok/tracks", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, `{"tracks":[]}`) })
-	mux.HandleFunc("/api/users/missing/tracks", func(w http.ResponseWriter, r *http.Request) { http.Error(w, `{"error":{"type":"not_found","message":"no"}}`, 404) })
+	mux.HandleFunc("/api/users/missing/tracks", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"error":{"type":"not_found","message":"no"}}`, 404)
+	})
 	mux.HandleFunc("/api/users/flaky/tracks", func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1)%2 == 1 {
 			w.WriteHeader(503)
