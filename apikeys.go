@@ -161,15 +161,17 @@ func checkPartnerAndKey(partner, keyID string) error {
 	return checkObjectID("key id", keyID)
 }
 
-// checkObjectID accepts a 24-hex-digit ObjectId, in either letter case.
+// checkObjectID accepts a 24-hex-digit ObjectId, in either letter case. The
+// error does not repeat the value: a key passed where a key id belongs would
+// otherwise end up in a log.
 func checkObjectID(what, id string) error {
 	if len(id) != 24 {
-		return invalidArg("%s %q is not an ObjectId (24 hex digits)", what, excerpt([]byte(id), 60))
+		return invalidArg("%s is not an ObjectId (24 hex digits): it is %d bytes long", what, len(id))
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return invalidArg("%s %q is not an ObjectId (24 hex digits)", what, excerpt([]byte(id), 60))
+			return invalidArg("%s is not an ObjectId (24 hex digits): byte %d is not a hex digit", what, i)
 		}
 	}
 	return nil

@@ -20,6 +20,7 @@
 package partnerapi
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -76,14 +77,48 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		waitMax:     DefaultRetryWaitMax,
 		maxResponse: DefaultMaxResponseBytes,
 	}
+	var err error
 	for _, opt := range opts {
 		if opt == nil {
 			continue
 		}
-		if err := opt(&cfg); err != nil {
-			return nil, err
+		// The first error is reported; the other options still apply, so
+		// that every key is known when the message is scrubbed.
+		if e := opt(&cfg); e != nil && err == nil {
+			err = e
 		}
 	}
+	var cl *Client
+	if err == nil {
+		cl, err = newClient(apiKey, cfg)
+	}
+	if err != nil {
+		// A key pasted into the wrong option (a base URL, an organization)
+		// must not come back in the message.
+		secrets := []string{apiKey}
+		if cfg.keysKey != nil {
+			secrets = append(secrets, *cfg.keysKey)
+		}
+		return nil, scrubArgError(err, uniqueSecrets(secrets...))
+	}
+	return cl, nil
+}
+
+// scrubArgError removes secrets from a configuration error's message.
+func scrubArgError(err error, secrets []string) error {
+	var ae *argError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	msg := ae.msg
+	for _, s := range secrets {
+		msg = replaceFold(msg, s, redacted)
+	}
+	return &argError{msg: msg, cause: ae.cause}
+}
+
+// newClient checks the collected configuration and builds the Client.
+func newClient(apiKey string, cfg config) (*Client, error) {
 	if err := checkKey("API key", apiKey); err != nil {
 		return nil, err
 	}

@@ -67,7 +67,11 @@ func (e *Error) Error() string {
 		if e.Message != "" {
 			sep = "; "
 		}
-		for _, k := range names {
+		for i, k := range names {
+			if i == maxFieldsShown {
+				fmt.Fprintf(&b, " (and %d more)", len(names)-i)
+				break
+			}
 			b.WriteString(sep + k + " " + e.Fields[k])
 			sep = ", "
 		}
@@ -116,23 +120,37 @@ const maxExcerpt = 200
 // text taken from the response.
 func decodeError(resp *http.Response, body []byte, scrub func(string) string) *Error {
 	e := &Error{StatusCode: resp.StatusCode}
+	// Text is scrubbed before it is cut short, so that no excerpt ends in
+	// the first part of a key, and again after decoding, for a key the body
+	// spelled with JSON escapes.
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = scrub(excerpt([]byte(v), 100))
+			e.RequestID = scrub(excerpt([]byte(scrub(v)), 100))
 			break
 		}
 	}
+	body = []byte(scrub(string(body)))
 	if !parseErrorBody(e, body) {
 		e.Type, e.Message, e.Fields = "", excerptBody(resp.Header.Get("Content-Type"), body), nil
 	}
 	e.Type = scrub(e.Type)
 	e.Message = scrub(e.Message)
-	for k, v := range e.Fields {
-		delete(e.Fields, k)
-		e.Fields[scrub(k)] = scrub(v)
+	if len(e.Fields) > 0 {
+		fields := make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			// Field names come from the server too: one short line each.
+			fields[scrub(excerpt([]byte(scrub(k)), maxFieldName))] = scrub(v)
+		}
+		e.Fields = fields
 	}
 	return e
 }
+
+// maxFieldName bounds a field name taken from an error body.
+const maxFieldName = 60
+
+// maxFieldsShown bounds how many fields Error lists; the rest are counted.
+const maxFieldsShown = 10
 
 // parseErrorBody reads the documented error shapes into e:
 //
@@ -234,17 +252,19 @@ func looksHTML(contentType string, body []byte) bool {
 }
 
 func htmlTitle(body []byte) string {
-	lower := bytes.ToLower(body)
-	i := bytes.Index(lower, []byte("<title>"))
+	// ASCII-only lowering keeps byte offsets: bytes.ToLower would turn an
+	// invalid byte into a 3-byte U+FFFD and the indexes would not fit body.
+	lower := asciiLower(string(body))
+	i := strings.Index(lower, "<title>")
 	if i < 0 {
 		return ""
 	}
-	rest := body[i+len("<title>"):]
-	j := bytes.Index(bytes.ToLower(rest), []byte("</title>"))
+	start := i + len("<title>")
+	j := strings.Index(lower[start:], "</title>")
 	if j < 0 {
 		return ""
 	}
-	return strings.TrimSpace(string(rest[:j]))
+	return strings.TrimSpace(string(body[start : start+j]))
 }
 
 func stripTags(body []byte) []byte {

@@ -228,7 +228,9 @@ func TestNoResponseBodyLeftOpen(t *testing.T) {
 	mux.HandleFunc("/api/users/down/tracks", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) })
 	mux.HandleFunc("/api/users/huge/tracks", huge)
 	mux.HandleFunc("/api/users/bad/tracks", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, `{"tracks":[`) })
-	mux.HandleFunc("/api/users/moved/tracks", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://elsewhere.example/", 302) })
+	mux.HandleFunc("/api/users/moved/tracks", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://elsewhere.example/", http.StatusFound)
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

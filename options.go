@@ -38,9 +38,16 @@ const (
 
 // WithOrganization points the users API and SSO at
 // https://{org}.biginterview.com. A base URL set with WithBaseURL or
-// WithUsersBaseURL takes precedence.
+// WithUsersBaseURL takes precedence. An org that is not one DNS label
+// (empty included) is refused.
 func WithOrganization(org string) Option {
-	return func(c *config) error { c.org = org; return nil }
+	return func(c *config) error {
+		if err := checkOrg(org); err != nil {
+			return err
+		}
+		c.org = org
+		return nil
+	}
 }
 
 // WithBaseURL puts both APIs and SSO at one base URL: a mockserver's URL, or

@@ -73,13 +73,14 @@ func (c *client) do(ctx context.Context, r request, out any) (int, error) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return 0, &transportError{method: r.method, url: rawURL, attempts: st.attempts, err: err}
+		return 0, &transportError{method: r.method, url: rawURL, attempts: st.attempts, err: err, scrub: c.scrub}
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		if err := c.decodeBody(resp, out); err != nil {
-			return resp.StatusCode, fmt.Errorf("partnerapi: %s %s: %w", r.method, rawURL, err)
+			// The decoder's message may quote the body: scrub it.
+			return resp.StatusCode, &scrubbedError{msg: c.scrub(fmt.Sprintf("partnerapi: %s %s: %v", r.method, rawURL, err)), err: err}
 		}
 		return resp.StatusCode, nil
 	}
@@ -103,6 +104,11 @@ func (c *client) decodeBody(resp *http.Response, out any) error {
 		if errors.Is(err, ErrResponseTooLarge) {
 			return fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, c.maxResponse)
 		}
+		var pe *time.ParseError
+		if errors.As(err, &pe) {
+			// Its message quotes the value, which may be a token: leave it out.
+			return &scrubbedError{msg: "decoding the response: a timestamp is not in RFC 3339 format", err: err}
+		}
 		return fmt.Errorf("decoding the response: %w", err)
 	}
 	if capped.tooLarge {
@@ -125,11 +131,17 @@ func (c *client) errorFrom(resp *http.Response, method, rawURL string, attempts 
 			e.RetryAfter = d
 		}
 	}
-	if resp.StatusCode >= 300 && resp.StatusCode <= 399 && e.Message == "" {
-		e.Message = "redirect not followed"
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Say so even when the body has text: a redirect's body is usually
+		// boilerplate ("Found."), and the reason the call failed is ours.
+		note := "redirect not followed"
 		if loc, err := url.Parse(resp.Header.Get("Location")); err == nil && loc.Host != "" {
-			e.Message += " (to " + loc.Scheme + "://" + c.scrub(loc.Host) + ")"
+			note += " (to " + loc.Scheme + "://" + c.scrub(loc.Host) + ")"
 		}
+		if e.Message != "" {
+			note += "; " + e.Message
+		}
+		e.Message = note
 	}
 	return e
 }
@@ -170,6 +182,7 @@ type transportError struct {
 	method, url string
 	attempts    int
 	err         error
+	scrub       func(string) string // removes the client's keys; a custom transport may quote them
 }
 
 func (e *transportError) Error() string {
@@ -179,9 +192,24 @@ func (e *transportError) Error() string {
 	}
 	var ue *url.Error
 	if errors.As(e.err, &ue) {
-		return s + ue.Err.Error() // url.Error repeats method and URL
+		s += ue.Err.Error() // url.Error repeats method and URL
+	} else {
+		s += e.err.Error()
 	}
-	return s + e.err.Error()
+	if e.scrub != nil {
+		s = e.scrub(s)
+	}
+	return s
 }
 
 func (e *transportError) Unwrap() error { return e.err }
+
+// scrubbedError is a failure whose message was made safe to show (scrubbed
+// of credentials, values left out); it unwraps to the original error.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }

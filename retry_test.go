@@ -1,0 +1,715 @@
+package partnerapi
+
+// The retry matrix of DESIGN §6, Retry-After, waits that end with the
+// context, body replay, redirects, the response cap and WithHTTPClient.
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jarcoal/httpmock"
+)
+
+const matrixRetries = 2 // so a retried call is sent 3 times
+
+func matrixRetry() Option { return WithRetry(matrixRetries, time.Millisecond, 4*time.Millisecond) }
+
+// failureKind is one column of the retry matrix. start returns a Client whose
+// every attempt fails this way and a count of the attempts that were made
+// (for a dial error: attempted; otherwise: seen by the server).
+type failureKind struct {
+	name        string
+	retried     func(idempotent bool) bool
+	start       func(t *testing.T) (*Client, func() int)
+	checkResult func(t *testing.T, err error, attempts int)
+}
+
+func always(bool) bool         { return true }
+func ifIdempotent(b bool) bool { return b }
+
+func checkTransportError(t *testing.T, err error, attempts int) *transportError {
+	t.Helper()
+	var te *transportError
+	if !errors.As(err, &te) {
+		t.Fatalf("error %v (%T); want a transport error", err, err)
+	}
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		t.Errorf("a call with no answer gave an *Error: %v", err)
+	}
+	if te.attempts != attempts {
+		t.Errorf("the error counts %d attempts; %d were made", te.attempts, attempts)
+	}
+	return te
+}
+
+func checkDialError(t *testing.T, err error, attempts int) {
+	t.Helper()
+	checkTransportError(t, err, attempts)
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "dial" {
+		t.Errorf("error %v does not unwrap to the dial *net.OpError", err)
+	}
+}
+
+func statusColumn(status int, retried func(bool) bool, sentinel error) failureKind {
+	return failureKind{
+		name:    fmt.Sprint(status),
+		retried: retried,
+		start: func(t *testing.T) (*Client, func() int) {
+			var n atomic.Int32
+			c, mux := setup(t, matrixRetry())
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				n.Add(1)
+				writeJSON(w, status, `{"error": {"type": "some_error", "message": "failed"}}`)
+			})
+			return c, func() int { return int(n.Load()) }
+		},
+		checkResult: func(t *testing.T, err error, attempts int) {
+			var apiErr *Error
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("error %v (%T); want an *Error", err, err)
+			}
+			if apiErr.StatusCode != status || apiErr.Attempts != attempts {
+				t.Errorf("*Error status %d after %d attempts; want %d after %d", apiErr.StatusCode, apiErr.Attempts, status, attempts)
+			}
+			if !errors.Is(err, sentinel) {
+				t.Errorf("error %v does not match %v", err, sentinel)
+			}
+		},
+	}
+}
+
+var failureKinds = []failureKind{
+	{
+		name: "dial error (in memory)", retried: always,
+		start: func(t *testing.T) (*Client, func() int) {
+			mock := httpmock.NewMockTransport()
+			mock.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+			})
+			c := newTestClient(t, testKey, WithBaseURL("http://127.0.0.1:9"), WithHTTPClient(&http.Client{Transport: mock}), matrixRetry())
+			return c, mock.GetTotalCallCount
+		},
+		checkResult: checkDialError,
+	},
+	{
+		name: "dial error (closed port)", retried: always,
+		start: func(t *testing.T) (*Client, func() int) {
+			ct := &countingTransport{base: newDefaultTransport()}
+			c := newTestClient(t, testKey, WithBaseURL("http://"+closedAddr(t)), WithHTTPClient(&http.Client{Transport: ct}), matrixRetry())
+			return c, func() int { return int(ct.n.Load()) }
+		},
+		checkResult: checkDialError,
+	},
+	{
+		name: "connection closed after sending", retried: ifIdempotent,
+		start: func(t *testing.T) (*Client, func() int) {
+			var n atomic.Int32
+			c, mux := setup(t, matrixRetry())
+			mux.Handle("/", hijackAndClose(&n))
+			return c, func() int { return int(n.Load()) }
+		},
+		checkResult: func(t *testing.T, err error, attempts int) { checkTransportError(t, err, attempts) },
+	},
+	{
+		name: "timeout after sending", retried: ifIdempotent,
+		start: func(t *testing.T) (*Client, func() int) {
+			var n atomic.Int32
+			c, mux := setup(t, matrixRetry(), WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+			mux.Handle("/", stall(&n))
+			return c, func() int { return int(n.Load()) }
+		},
+		checkResult: func(t *testing.T, err error, attempts int) {
+			checkTransportError(t, err, attempts)
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				t.Errorf("error %v is not a timeout", err)
+			}
+		},
+	},
+	statusColumn(429, always, ErrRateLimited),
+	statusColumn(500, ifIdempotent, ErrServer),
+	statusColumn(502, ifIdempotent, ErrServer),
+	statusColumn(503, ifIdempotent, ErrServer),
+	statusColumn(504, ifIdempotent, ErrServer),
+}
+
+func TestRetryMatrix(t *testing.T) {
+	for _, row := range callKinds {
+		for _, col := range failureKinds {
+			t.Run(row.name+"/"+col.name, func(t *testing.T) {
+				c, count := col.start(t)
+				err := row.call(context.Background(), c)
+				if err == nil {
+					t.Fatal("the call succeeded against a failing server")
+				}
+				n := count()
+				want := 1
+				if col.retried(row.idempotent) {
+					want = 1 + matrixRetries
+				}
+				if n != want {
+					t.Errorf("%d attempts; want %d (retried: %v)", n, want, col.retried(row.idempotent))
+				}
+				col.checkResult(t, err, n)
+			})
+		}
+	}
+}
+
+func TestRetryRecoversAfterTransientFailures(t *testing.T) {
+	// A retried call that finally gets an answer returns it as if nothing
+	// had happened.
+	for _, status := range []int{429, 500, 502, 503, 504} {
+		var n atomic.Int32
+		c, mux := setup(t, matrixRetry())
+		mux.HandleFunc("/api/users/abc/tracks", func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) <= matrixRetries {
+				writeJSON(w, status, `{}`)
+				return
+			}
+			writeJSON(w, 200, `{"tracks": [{"title": "Fast Track"}]}`)
+		})
+		tracks, err := c.Users.Tracks(context.Background(), "abc")
+		if err != nil || len(tracks) != 1 || tracks[0].Title != "Fast Track" {
+			t.Errorf("%d, then 200: %v, %v", status, tracks, err)
+		}
+		if got := n.Load(); got != 1+matrixRetries {
+			t.Errorf("%d: %d requests; want %d", status, got, 1+matrixRetries)
+		}
+	}
+}
+
+func TestNeverRetried(t *testing.T) {
+	// Other 4xx, 501 and 505, and 3xx: one request, the *Error, for every kind of call.
+	for _, status := range []int{400, 401, 402, 403, 404, 405, 409, 410, 413, 418, 422, 501, 505} {
+		for _, row := range callKinds {
+			var n atomic.Int32
+			c, mux := setup(t, matrixRetry())
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				writeJSON(w, status, `{"error": "HTTPBadRequest", "reason": "no"}`)
+			})
+			err := row.call(context.Background(), c)
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
+				t.Errorf("%s %d: %v; want an *Error with the status after 1 attempt", row.name, status, err)
+			}
+			if got := n.Load(); got != 1 {
+				t.Errorf("%s %d: %d requests; want 1", row.name, status, got)
+			}
+		}
+	}
+}
+
+func TestCheckRetryErrors(t *testing.T) {
+	c := newTestClient(t, testKey)
+	idem := withCallState(context.Background(), &callState{idempotent: true})
+	once := withCallState(context.Background(), &callState{idempotent: false})
+	canceled, cancel := context.WithCancel(idem)
+	cancel()
+	for _, tc := range []struct {
+		name          string
+		ctx           context.Context
+		err           error
+		want, wantErr bool
+	}{
+		{"DNS error, non-idempotent: nothing was sent", once, &net.DNSError{Err: "no such host", Name: "x.invalid"}, true, false},
+		{"dial error, non-idempotent", once, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true, false},
+		{"read error, non-idempotent", once, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, false, false},
+		{"read error, idempotent", idem, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, true, false},
+		{"EOF, non-idempotent", once, io.ErrUnexpectedEOF, false, false},
+		{"untrusted certificate", idem, x509.UnknownAuthorityError{}, false, false},
+		{"wrong host in certificate", idem, x509.HostnameError{Host: "x"}, false, false},
+		{"invalid certificate", idem, x509.CertificateInvalidError{}, false, false},
+		{"response too large", idem, fmt.Errorf("reading: %w", ErrResponseTooLarge), false, false},
+		{"context ended", canceled, errors.New("anything"), false, true},
+		{"no call state (treated as not idempotent)", context.Background(), io.ErrUnexpectedEOF, false, false},
+	} {
+		got, err := c.c.checkRetry(tc.ctx, nil, tc.err)
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("%s: checkRetry = %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func retryAfterResponse(status int, retryAfterHeader string) *http.Response {
+	h := http.Header{}
+	if retryAfterHeader != "" {
+		h.Set("Retry-After", retryAfterHeader)
+	}
+	return &http.Response{StatusCode: status, Header: h}
+}
+
+func TestBackoffObeysRetryAfter(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		name     string
+		resp     *http.Response
+		min, max time.Duration // the output's bounds
+	}{
+		{"429 seconds", retryAfterResponse(429, "7"), 7 * time.Second, 7 * time.Second},
+		{"503 seconds", retryAfterResponse(503, "3"), 3 * time.Second, 3 * time.Second},
+		{"429 zero", retryAfterResponse(429, "0"), 0, 0},
+		{"429 HTTP date", retryAfterResponse(429, now.Add(10*time.Second).UTC().Format(http.TimeFormat)), 8 * time.Second, 10 * time.Second},
+		{"503 HTTP date in the past", retryAfterResponse(503, now.Add(-time.Hour).UTC().Format(http.TimeFormat)), 0, 0},
+		// Retry-After is read on 429 and 503 only; elsewhere, and when it
+		// does not parse, the exponential wait applies (here min 1ms, attempt 0).
+		{"500 ignores Retry-After", retryAfterResponse(500, "7"), 500 * time.Microsecond, time.Millisecond},
+		{"429 garbage", retryAfterResponse(429, "soon"), 500 * time.Microsecond, time.Millisecond},
+		{"429 negative", retryAfterResponse(429, "-5"), 500 * time.Microsecond, time.Millisecond},
+		{"no response", nil, 500 * time.Microsecond, time.Millisecond},
+	} {
+		for i := 0; i < 20; i++ { // the exponential wait has jitter
+			got := backoff(time.Millisecond, time.Minute, 0, tc.resp)
+			if got < tc.min || got > tc.max {
+				t.Errorf("%s: backoff = %s; want within [%s, %s]", tc.name, got, tc.min, tc.max)
+				break
+			}
+		}
+	}
+}
+
+func TestBackoffExponentialWithJitter(t *testing.T) {
+	min, max := 100*time.Millisecond, 2*time.Second
+	for attempt, ceiling := range []time.Duration{100, 200, 400, 800, 1600, 2000, 2000, 2000} {
+		ceiling *= time.Millisecond
+		seen := map[time.Duration]bool{}
+		for i := 0; i < 50; i++ {
+			got := backoff(min, max, attempt, retryAfterResponse(500, ""))
+			if got < ceiling/2 || got > ceiling {
+				t.Fatalf("attempt %d: backoff = %s; want within [%s, %s]", attempt, got, ceiling/2, ceiling)
+			}
+			seen[got] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("attempt %d: 50 waits all %v: no jitter", attempt, seen)
+		}
+	}
+	if got := backoff(0, 0, 5, nil); got != 0 {
+		t.Errorf("backoff(0, 0) = %s; want 0", got)
+	}
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		header string
+		want   time.Duration
+		ok     bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"120", 2 * time.Minute, true},
+		{"-1", 0, false},
+		{"1.5", 0, false},
+		{"abc", 0, false},
+		{"99999999999", 24 * time.Hour, true}, // capped, no overflow
+		{"Fri, 01 Mar 2024 12:00:30 GMT", 30 * time.Second, true},
+		{"Fri, 01 Mar 2024 11:00:00 GMT", 0, true}, // in the past: now
+		{"Friday, 01-Mar-24 12:01:00 GMT", time.Minute, true},
+	} {
+		h := http.Header{}
+		if tc.header != "" {
+			h.Set("Retry-After", tc.header)
+		}
+		got, ok := retryAfter(h, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Retry-After %q: %s, %v; want %s, %v", tc.header, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// arrivals records when each request arrived.
+type arrivals struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (a *arrivals) add() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.times = append(a.times, time.Now())
+	return len(a.times)
+}
+
+func (a *arrivals) get() []time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]time.Time(nil), a.times...)
+}
+
+func TestRetryAfterIsWaitedOut(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		status   int
+		header   func() string
+		atLeast  time.Duration
+		makeCall func(ctx context.Context, c *Client) error
+	}{
+		{"429 zero seconds", 429, func() string { return "0" }, 0, callKinds[0].call},
+		{"429 one second", 429, func() string { return "1" }, 900 * time.Millisecond, callKinds[0].call},
+		{"429 one second, non-idempotent create", 429, func() string { return "1" }, 900 * time.Millisecond, callKinds[len(callKinds)-1].call},
+		{"503 HTTP date", 503, func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) }, 900 * time.Millisecond, callKinds[0].call},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var a arrivals
+			c, mux := setup(t, WithRetry(3, time.Millisecond, 2*time.Second))
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				if a.add() == 1 {
+					w.Header().Set("Retry-After", tc.header())
+					writeJSON(w, tc.status, `{}`)
+					return
+				}
+				if r.Method == "POST" {
+					writeJSON(w, 201, `{"id": "`+seedKeyID+`"}`)
+					return
+				}
+				writeJSON(w, 200, `{"tracks": []}`)
+			})
+			if err := tc.makeCall(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+			times := a.get()
+			if len(times) != 2 {
+				t.Fatalf("%d requests; want 2", len(times))
+			}
+			// Without Retry-After the wait would be about a millisecond.
+			if gap := times[1].Sub(times[0]); gap < tc.atLeast {
+				t.Errorf("retried after %s; Retry-After asked for at least %s", gap, tc.atLeast)
+			}
+		})
+	}
+}
+
+func TestRetryAfterBeyondMaxWaitReturnsAtOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		status   int
+		header   string
+		sentinel error
+		want     time.Duration
+		call     callKind
+	}{
+		{"429 seconds", 429, "10", ErrRateLimited, 10 * time.Second, callKinds[0]},
+		{"429 seconds, non-idempotent", 429, "10", ErrRateLimited, 10 * time.Second, callKinds[len(callKinds)-1]},
+		{"503 seconds", 503, "10", ErrServer, 10 * time.Second, callKinds[0]},
+		{"503 seconds, PATCH", 503, "3600", ErrServer, time.Hour, callKinds[7]},
+		{"429 HTTP date", 429, time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), ErrRateLimited, time.Hour, callKinds[0]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			c, mux := setup(t, WithRetry(3, time.Millisecond, 2*time.Second))
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.Header().Set("Retry-After", tc.header)
+				writeJSON(w, tc.status, `{}`)
+			})
+			err := tc.call.call(context.Background(), c)
+			var apiErr *Error
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("error %v; want an *Error", err)
+			}
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("%v does not match %v", err, tc.sentinel)
+			}
+			if apiErr.Attempts != 1 || n.Load() != 1 {
+				t.Errorf("%d attempts, %d requests; want 1 and 1", apiErr.Attempts, n.Load())
+			}
+			if apiErr.RetryAfter > tc.want || apiErr.RetryAfter < tc.want-2*time.Second {
+				t.Errorf("RetryAfter = %s; want about %s", apiErr.RetryAfter, tc.want)
+			}
+			if !strings.Contains(err.Error(), "retry after") {
+				t.Errorf("the message %q does not say when to retry", err)
+			}
+		})
+	}
+}
+
+func TestRetryAfterOnlyOn429And503(t *testing.T) {
+	c, mux := setup(t)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "10")
+		writeJSON(w, 500, `{}`)
+	})
+	err := callKinds[0].call(context.Background(), c)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.RetryAfter != 0 {
+		t.Fatalf("500 with Retry-After: %v; want an *Error without RetryAfter", err)
+	}
+}
+
+func TestRetryWaitEndsWithContext(t *testing.T) {
+	var n atomic.Int32
+	arrived := make(chan struct{}, 10)
+	c, mux := setup(t, WithRetry(3, 0, time.Minute))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "20")
+		writeJSON(w, 429, `{}`)
+		arrived <- struct{}{}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	start := time.Now()
+	err := callKinds[0].call(ctx, c)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v; want context.Canceled", err)
+	}
+	// The retry would have come 20 s after the first request: it never came,
+	// and the call did not sit out the wait.
+	if got := n.Load(); got != 1 {
+		t.Errorf("%d requests; want 1", got)
+	}
+	if elapsed := time.Since(start); elapsed >= 20*time.Second {
+		t.Errorf("the call returned after %s, only when the wait was over", elapsed)
+	}
+}
+
+func TestExponentialWaitEndsWithDeadline(t *testing.T) {
+	var n atomic.Int32
+	c, mux := setup(t, WithRetry(3, 30*time.Second, time.Minute))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		writeJSON(w, 500, `{}`)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := callKinds[0].call(ctx, c)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v; want context.DeadlineExceeded", err)
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("%d requests; want 1", got)
+	}
+}
+
+func TestRetryReplaysBodiesByteIdentically(t *testing.T) {
+	long := strings.Repeat("Zoë 🙂 ", 10000) // a 100 KB body with multi-byte text
+	for _, tc := range []struct {
+		name   string
+		status int // of the failing attempts
+		call   func(ctx context.Context, c *Client) error
+		want   string
+	}{
+		{"POST /api/users/{id} after 503", 503, func(ctx context.Context, c *Client) error {
+			_, err := c.Users.CreateOrUpdate(ctx, "abc", &UserParams{FirstName: long, LastName: "B", Email: "a@b.example"})
+			return err
+		}, `{"first_name": "` + long + `", "last_name": "B", "email": "a@b.example"}`},
+		{"PATCH after 500", 500, func(ctx context.Context, c *Client) error {
+			_, err := c.APIKeys.Update(ctx, seedPartner, seedKeyID, &APIKeyUpdate{Name: strPtr("new-name")})
+			return err
+		}, `{"name": "new-name"}`},
+		{"POST api_keys after 429", 429, func(ctx context.Context, c *Client) error {
+			_, err := c.APIKeys.Create(ctx, seedPartner, "new-key")
+			return err
+		}, `{"name": "new-key"}`},
+		{"POST anonymous after 429", 429, func(ctx context.Context, c *Client) error {
+			_, err := c.Users.CreateAnonymous(ctx)
+			return err
+		}, `{}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			rec := &recorder{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) <= 2 {
+					writeJSON(w, tc.status, `{}`)
+					return
+				}
+				writeJSON(w, 200, `{"user": {"partner_id": "abc"}}`)
+			})}
+			c, mux := setup(t, WithRetry(3, time.Millisecond, 2*time.Millisecond))
+			mux.Handle("/", rec)
+			if err := tc.call(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+			reqs := rec.requests()
+			if len(reqs) != 3 {
+				t.Fatalf("%d requests; want 3", len(reqs))
+			}
+			checkJSON(t, "first attempt", reqs[0].Body, tc.want)
+			for i, r := range reqs[1:] {
+				if !bytes.Equal(r.Body, reqs[0].Body) {
+					t.Errorf("attempt %d sent %d bytes that differ from the first attempt's %d", i+2, len(r.Body), len(reqs[0].Body))
+				}
+				auth := testKey
+				if strings.HasPrefix(r.Path, "/v1/") {
+					auth = "key " + testKey
+				}
+				checkCommonHeaders(t, r, auth, true)
+				if diff := cmp.Diff(reqs[0].Header, r.Header); diff != "" {
+					t.Errorf("attempt %d headers differ (-first +this):\n%s", i+2, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		for _, withHTTPClient := range []bool{false, true} {
+			var elsewhere atomic.Int32
+			target := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				elsewhere.Add(1)
+				writeJSON(w, 200, `{"tracks": []}`)
+			}))
+			var n atomic.Int32
+			opts := []Option{matrixRetry()}
+			if withHTTPClient {
+				opts = append(opts, WithHTTPClient(&http.Client{})) // CheckRedirect nil: would follow
+			}
+			c, mux := setup(t, opts...)
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				http.Redirect(w, r, target.URL+r.URL.Path, status)
+			})
+			for _, row := range []callKind{callKinds[0], callKinds[5], callKinds[7]} {
+				err := row.call(context.Background(), c)
+				var apiErr *Error
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
+					t.Errorf("%d %s (WithHTTPClient %v): %v; want an *Error with status %d", status, row.name, withHTTPClient, err, status)
+					continue
+				}
+				if !strings.Contains(apiErr.Message, "redirect") {
+					t.Errorf("%d: message %q does not say a redirect was not followed", status, apiErr.Message)
+				}
+			}
+			if got := elsewhere.Load(); got != 0 {
+				t.Errorf("%d (WithHTTPClient %v): the redirect target received %d requests", status, withHTTPClient, got)
+			}
+			if got := n.Load(); got != 3 {
+				t.Errorf("%d: the server saw %d requests for 3 calls", status, got)
+			}
+		}
+	}
+}
+
+func TestResponseBodiesAreCapped(t *testing.T) {
+	big := `{"tracks": [` + strings.Repeat(`{"title": "x"},`, (1<<20)/15) + `{"title": "x"}]}` // ~1 MiB
+	var n atomic.Int32
+	c, mux := setup(t, WithMaxResponseBytes(1024), WithRetry(3, time.Millisecond, 2*time.Millisecond))
+	mux.HandleFunc("/api/users/abc/tracks", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		writeJSON(w, 200, big)
+	})
+	_, err := c.Users.Tracks(context.Background(), "abc")
+	if !errors.Is(err, ErrResponseTooLarge) {
+		t.Fatalf("a 1 MiB body with a 1 KiB cap: %v; want ErrResponseTooLarge", err)
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("the oversized answer was fetched %d times; want once", got)
+	}
+}
+
+func TestResponseCapBoundary(t *testing.T) {
+	body := `{"tracks": [` + strings.Repeat(" ", 1000) + `]}`
+	for _, tc := range []struct {
+		limit    int64
+		tooLarge bool
+	}{
+		{int64(len(body)), false},
+		{int64(len(body)) + 1, false},
+		{int64(len(body)) - 1, true},
+		{1, true},
+	} {
+		c, mux := setup(t, WithMaxResponseBytes(tc.limit))
+		mux.Handle("/api/users/abc/tracks", answer(200, body))
+		mux.Handle("/v1/resources/partners/"+seedPartner+"/api_keys/"+seedKeyID, answer(200, body))
+		_, err := c.Users.Tracks(context.Background(), "abc")
+		if got := errors.Is(err, ErrResponseTooLarge); got != tc.tooLarge {
+			t.Errorf("a %d-byte body with a %d-byte cap: %v; want too large: %v", len(body), tc.limit, err, tc.tooLarge)
+		}
+		// Delete reads and discards the body: the same cap applies.
+		err = c.APIKeys.Delete(context.Background(), seedPartner, seedKeyID)
+		if got := errors.Is(err, ErrResponseTooLarge); got != tc.tooLarge {
+			t.Errorf("DELETE: a %d-byte body with a %d-byte cap: %v; want too large: %v", len(body), tc.limit, err, tc.tooLarge)
+		}
+	}
+}
+
+func TestLargeErrorBodyStillGivesError(t *testing.T) {
+	var n atomic.Int32
+	c, mux := setup(t, WithMaxResponseBytes(1024), matrixRetry())
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(404)
+		_, _ = io.WriteString(w, "<html><head><title>Not Found</title></head><body>"+strings.Repeat("x", 1<<20)+"</body></html>")
+	})
+	_, err := c.Users.Tracks(context.Background(), "abc")
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !errors.Is(err, ErrNotFound) {
+		t.Fatalf("%v; want a 404 *Error", err)
+	}
+	if apiErr.Message != "Not Found" {
+		t.Errorf("message %q; want the page title", apiErr.Message)
+	}
+	if n.Load() != 1 {
+		t.Errorf("%d requests; want 1", n.Load())
+	}
+}
+
+func TestWithHTTPClientIsUsedNotModified(t *testing.T) {
+	rec := &recorder{next: answer(200, `{"tracks": []}`)}
+	srv := serve(t, rec)
+	ct := &countingTransport{base: srv.Client().Transport}
+	jar := &nopJar{}
+	hc := &http.Client{Transport: ct, Timeout: 7 * time.Second, Jar: jar}
+	c := newTestClient(t, testKey, WithBaseURL(srv.URL), WithHTTPClient(hc))
+	if _, err := c.Users.Tracks(context.Background(), "abc"); err != nil {
+		t.Fatal(err)
+	}
+	if ct.n.Load() != 1 || rec.count() != 1 {
+		t.Errorf("the caller's transport carried %d requests, the server saw %d; want 1 and 1", ct.n.Load(), rec.count())
+	}
+	if hc.CheckRedirect != nil {
+		t.Error("the caller's CheckRedirect was set")
+	}
+	if hc.Transport != ct {
+		t.Errorf("the caller's Transport was replaced by %T", hc.Transport)
+	}
+	if hc.Timeout != 7*time.Second || hc.Jar != jar {
+		t.Error("the caller's Timeout or Jar changed")
+	}
+	inner := c.c.http.HTTPClient
+	if inner == hc {
+		t.Fatal("the SDK works on the caller's *http.Client itself, not a copy")
+	}
+	if inner.Timeout != hc.Timeout || inner.Jar != hc.Jar {
+		t.Errorf("the SDK's copy has Timeout %s, Jar %v; want the caller's", inner.Timeout, inner.Jar)
+	}
+	// A second Client on the same *http.Client changes nothing either.
+	_ = newTestClient(t, testKey, WithBaseURL(srv.URL), WithHTTPClient(hc))
+	if hc.CheckRedirect != nil || hc.Transport != ct {
+		t.Error("a second NewClient modified the caller's client")
+	}
+}
+
+func TestNilTransportUsesDefault(t *testing.T) {
+	// An *http.Client without a Transport works as net/http's would.
+	rec := &recorder{next: answer(200, `{"tracks": []}`)}
+	srv := serve(t, rec)
+	c := newTestClient(t, testKey, WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
+	if _, err := c.Users.Tracks(context.Background(), "abc"); err != nil || rec.count() != 1 {
+		t.Fatalf("%v, %d requests", err, rec.count())
+	}
+}
