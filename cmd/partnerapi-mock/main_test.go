@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the command once for all tests.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+		}
+		dir, err := os.MkdirTemp("", "partnerapi-mock-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "partnerapi-mock")
+		out, err := exec.Command(goTool, "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(err.Error() + ": " + string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building the command: %v", buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+type partnerLine struct{ org, id, key string }
+
+var (
+	listeningRe = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:\d+)$`)
+	partnerRe   = regexp.MustCompile(`^partner org=([a-z0-9-]+) id=([0-9a-f]{24}) key=([0-9a-f]{32})$`)
+)
+
+// startMock starts the command and reads its announcement.
+func startMock(t *testing.T, args ...string) (cmd *exec.Cmd, base string, partners []partnerLine, stderr *bytes.Buffer) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a safety net, not an assertion
+	t.Cleanup(cancel)
+	cmd = exec.CommandContext(ctx, binary(t), args...)
+	stderr = &bytes.Buffer{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() {
+		t.Fatalf("no output; stderr: %s", stderr)
+	}
+	m := listeningRe.FindStringSubmatch(sc.Text())
+	if m == nil {
+		t.Fatalf("first line %q; want \"listening on http://127.0.0.1:PORT\"", sc.Text())
+	}
+	base = m[1]
+	for range countPartners(args) {
+		if !sc.Scan() {
+			t.Fatalf("missing partner line; stderr: %s", stderr)
+		}
+		pm := partnerRe.FindStringSubmatch(sc.Text())
+		if pm == nil {
+			t.Fatalf("partner line %q; want \"partner org=ORG id=OBJECTID key=APIKEY\"", sc.Text())
+		}
+		partners = append(partners, partnerLine{pm[1], pm[2], pm[3]})
+	}
+	go io.Copy(io.Discard, out)
+	return cmd, base, partners, stderr
+}
+
+func countPartners(args []string) int {
+	n := 0
+	for _, a := range args {
+		if a == "-partner" || a == "--partner" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestServesAndStopsCleanly(t *testing.T) {
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd, base, partners, stderr := startMock(t, "-addr", "127.0.0.1:0", "-partner", "acme", "-partner", "Beta:anonymous")
+			if len(partners) != 2 || partners[0].org != "acme" || partners[1].org != "beta" {
+				t.Fatalf("partners %+v", partners)
+			}
+			acme, beta := partners[0], partners[1]
+
+			// Plain net/http, as a program in another language would.
+			post := func(key, path, body string) int {
+				req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+				req.Header.Set("Authorization", key)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if got := post(beta.key, "/api/users/anonymous", "{}"); got != 201 {
+				t.Errorf("anonymous user for beta:anonymous: %d; want 201", got)
+			}
+			if got := post(acme.key, "/api/users/anonymous", "{}"); got != 403 {
+				t.Errorf("anonymous user for acme: %d; want 403", got)
+			}
+			req, _ := http.NewRequest("GET", base+"/v1/resources/partners/"+acme.id+"/api_keys", nil)
+			req.Header.Set("Authorization", "key "+acme.key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []struct{ ID, Key, Partner string }
+			err = json.NewDecoder(resp.Body).Decode(&keys)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 || len(keys) != 1 || keys[0].Key != acme.key || keys[0].Partner != acme.id {
+				t.Errorf("acme's keys: %d %+v %v", resp.StatusCode, keys, err)
+			}
+
+			// And the SDK.
+			c, err := partnerapi.NewClient(acme.key, partnerapi.WithBaseURL(base))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := c.Users.CreateOrUpdate(context.Background(), "from-sdk", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
+			if err != nil || !u.Created {
+				t.Errorf("SDK create: %+v, %v", u, err)
+			}
+
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("exit after %v: %v; want 0 (stderr: %s)", sig, err, stderr)
+			}
+		})
+	}
+}
+
+func TestNoPartners(t *testing.T) {
+	cmd, base, _, stderr := startMock(t, "-addr", "127.0.0.1:0")
+	resp, err := http.Get(base + "/api/users/x/tracks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("without partners: %d; want 401", resp.StatusCode)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "no -partner") {
+		t.Errorf("no hint on stderr: %q", stderr)
+	}
+}
+
+func TestBadUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"-partner", "bad org"}, 2, "not a subdomain"},
+		{[]string{"-partner", "acme:weird"}, 2, "unknown mode"},
+		{[]string{"-partner", "acme", "-partner", "ACME"}, 2, "already added"},
+		{[]string{"-partner", ""}, 2, "not a subdomain"},
+		{[]string{"-nope"}, 2, "flag provided but not defined"},
+		{[]string{"extra"}, 2, "unexpected argument"},
+		{[]string{"-addr", "no-port"}, 1, "missing port"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if got := run(c.args, &stdout, &stderr); got != c.code || !strings.Contains(stderr.String(), c.says) {
+			t.Errorf("run(%q) = %d, stderr %q; want %d mentioning %q", c.args, got, stderr.String(), c.code, c.says)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("run(%q) printed %q on stdout", c.args, stdout.String())
+		}
+	}
+}

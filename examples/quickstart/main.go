@@ -1,0 +1,147 @@
+// Command quickstart walks the whole SDK in a few printed lines: create a
+// user, make an SSO link, read progress, create an anonymous user, and
+// create, rename and delete an API key.
+//
+// With no environment it runs against the embedded fake (mockserver), so it
+// needs no credentials and no network:
+//
+//	go run ./examples/quickstart
+//
+// With PARTNERAPI_ORG and PARTNERAPI_KEY set it runs against the real
+// services; PARTNERAPI_PARTNER (the TicketsCloud partner ObjectId) and
+// optionally PARTNERAPI_KEYS_KEY enable the API-key steps.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	client, partner, done, err := connect()
+	if err != nil {
+		return err
+	}
+	defer done()
+
+	const partnerID = "quickstart-user-1"
+	user, err := client.Users.CreateOrUpdate(ctx, partnerID, &partnerapi.UserParams{
+		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+	})
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	fmt.Printf("user %s: created=%v, SSO token valid until %s\n",
+		user.PartnerID, user.Created, user.Token.ExpiresAt.UTC().Format(time.RFC3339))
+
+	link, err := client.SSO.LoginURL(ctx, partnerID, nil, &partnerapi.LoginOptions{RedirectTo: "/members/dashboard"})
+	if err != nil {
+		return fmt.Errorf("SSO link: %w", err)
+	}
+	fmt.Printf("SSO link: %s\n", maskToken(link))
+
+	tracks, err := client.Users.Progress(ctx, partnerID)
+	if err != nil {
+		return fmt.Errorf("progress: %w", err)
+	}
+	for _, t := range tracks {
+		fmt.Printf("progress: %s %.0f%% (%d steps)\n", t.Title, t.Progress*100, len(t.Steps))
+	}
+
+	anon, err := client.Users.CreateAnonymous(ctx)
+	switch {
+	case errors.Is(err, partnerapi.ErrForbidden):
+		fmt.Println("anonymous user: not enabled for this organization")
+	case err != nil:
+		return fmt.Errorf("anonymous user: %w", err)
+	default:
+		fmt.Printf("anonymous user: %s, SSO token valid until %s\n",
+			anon.PartnerID, anon.Token.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+
+	if partner == "" {
+		fmt.Println("API keys: skipped (set PARTNERAPI_PARTNER to the partner's ObjectId)")
+		return nil
+	}
+	key, err := client.APIKeys.Create(ctx, partner, "quickstart")
+	if err != nil {
+		return fmt.Errorf("create API key: %w", err)
+	}
+	fmt.Printf("API key %s created: name=%q key=%v\n", key.ID, key.Name, key.Key)
+	newName := "quickstart-renamed"
+	key, err = client.APIKeys.Update(ctx, partner, key.ID, &partnerapi.APIKeyUpdate{Name: &newName})
+	if err != nil {
+		return fmt.Errorf("rename API key: %w", err)
+	}
+	fmt.Printf("API key %s renamed: name=%q\n", key.ID, key.Name)
+	if err := client.APIKeys.Delete(ctx, partner, key.ID); err != nil {
+		return fmt.Errorf("delete API key: %w", err)
+	}
+	key, err = client.APIKeys.Get(ctx, partner, key.ID, nil)
+	if err != nil {
+		return fmt.Errorf("read deleted API key: %w", err)
+	}
+	fmt.Printf("API key %s deleted: removed=%v\n", key.ID, key.Removed)
+	return nil
+}
+
+// connect returns a Client for the real services when PARTNERAPI_ORG and
+// PARTNERAPI_KEY are set, and otherwise starts the embedded fake.
+func connect() (client *partnerapi.Client, partner string, done func(), err error) {
+	org, key := os.Getenv("PARTNERAPI_ORG"), os.Getenv("PARTNERAPI_KEY")
+	if org == "" && key == "" {
+		srv := mockserver.New()
+		p := srv.AddPartner("xyz", mockserver.AllowAnonymous())
+		client, err = partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+		if err != nil {
+			srv.Close()
+			return nil, "", nil, err
+		}
+		fmt.Printf("using the embedded fake at %s (set PARTNERAPI_ORG and PARTNERAPI_KEY for the real services)\n", srv.URL)
+		return client, p.ID, srv.Close, nil
+	}
+	if org == "" || key == "" {
+		return nil, "", nil, errors.New("set both PARTNERAPI_ORG and PARTNERAPI_KEY, or neither to use the embedded fake")
+	}
+	opts := []partnerapi.Option{partnerapi.WithOrganization(org)}
+	if k := os.Getenv("PARTNERAPI_KEYS_KEY"); k != "" {
+		opts = append(opts, partnerapi.WithKeysAPIKey(k))
+	}
+	client, err = partnerapi.NewClient(key, opts...)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	fmt.Printf("using the real services for organization %s\n", org)
+	return client, os.Getenv("PARTNERAPI_PARTNER"), func() {}, nil
+}
+
+// maskToken hides the SSO token in a login link before it is printed: the
+// token is a credential for the user's account.
+func maskToken(link string) string {
+	i := strings.Index(link, "token=")
+	if i < 0 {
+		return link
+	}
+	j := strings.IndexByte(link[i:], '&')
+	if j < 0 {
+		return link[:i] + "token=[REDACTED]"
+	}
+	return link[:i] + "token=[REDACTED]" + link[i+j:]
+}

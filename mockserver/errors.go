@@ -1,0 +1,141 @@
+package mockserver
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// The two API families answer errors in their own shapes (API.md):
+//
+//	Big Interview (/api, and every path that is not /v1):
+//	  {"error":{"type":"validation_error","message":"text"}}
+//	  {"error":{"type":"validation_error","message":{"field":"message",...}}}
+//	TicketsCloud (/v1):
+//	  {"error":"HTTPBadRequest","reason":"text"}
+
+// family is an API family, chosen by path prefix.
+type family uint8
+
+const (
+	familyAPI family = iota // Big Interview: /api, /sso, /members and anything unknown
+	familyV1                // TicketsCloud: /v1
+)
+
+func familyOf(path string) family {
+	if path == "/v1" || strings.HasPrefix(path, "/v1/") {
+		return familyV1
+	}
+	return familyAPI
+}
+
+// apiErrorType names the Big Interview error type for a status. Only
+// "validation_error" is documented; the others follow its style.
+func apiErrorType(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "invalid_request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "request_too_large"
+	case http.StatusUnsupportedMediaType:
+		return "unsupported_media_type"
+	case http.StatusUnprocessableEntity:
+		return "validation_error"
+	case http.StatusTooManyRequests:
+		return "rate_limited"
+	}
+	if status >= 500 {
+		return "server_error"
+	}
+	return "error"
+}
+
+// v1ErrorName names the TicketsCloud error for a status as its later API
+// versions do: "HTTP" and the status text in CamelCase, e.g.
+// HTTPRequestEntityTooLarge, HTTPServiceUnavailable.
+func v1ErrorName(status int) string {
+	text := http.StatusText(status)
+	if text == "" {
+		return "HTTPError" + strconv.Itoa(status)
+	}
+	b := make([]byte, 0, 4+len(text))
+	b = append(b, "HTTP"...)
+	upper := true
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+			b = append(b, c)
+			upper = false
+		case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			b = append(b, c)
+			upper = false
+		case c == '\'':
+			// "I'm a teapot" → ImATeapot
+		default:
+			upper = true
+		}
+	}
+	return string(b)
+}
+
+// fieldError is one entry of a validation message object.
+type fieldError struct{ field, msg string }
+
+func apiErrorBody(status int, msg string) []byte {
+	b := make([]byte, 0, 64+len(msg))
+	b = append(b, `{"error":{"type":`...)
+	b = appendString(b, apiErrorType(status))
+	b = append(b, `,"message":`...)
+	b = appendString(b, msg)
+	return append(b, '}', '}')
+}
+
+func apiFieldErrorBody(status int, fields []fieldError) []byte {
+	b := make([]byte, 0, 128)
+	b = append(b, `{"error":{"type":`...)
+	b = appendString(b, apiErrorType(status))
+	b = append(b, `,"message":{`...)
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, f.field)
+		b = append(b, ':')
+		b = appendString(b, f.msg)
+	}
+	return append(b, '}', '}', '}')
+}
+
+func v1ErrorBody(status int, reason string) []byte {
+	b := make([]byte, 0, 64+len(reason))
+	b = append(b, `{"error":`...)
+	b = appendString(b, v1ErrorName(status))
+	b = append(b, `,"reason":`...)
+	b = appendString(b, reason)
+	return append(b, '}')
+}
+
+// errorBody is the error body of status in fam's shape.
+func errorBody(fam family, status int, msg string) []byte {
+	if fam == familyV1 {
+		return v1ErrorBody(status, msg)
+	}
+	return apiErrorBody(status, msg)
+}
+
+// bodyAllowed reports whether a response with this status may carry a body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}

@@ -1,0 +1,150 @@
+package mockserver_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+// A test of code that uses the SDK: point the client at the fake.
+func Example() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+
+	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	user, err := client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{
+		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(user.Created, user.PartnerID)
+
+	user, _ = client.Users.CreateOrUpdate(ctx, "abc123def", nil) // refresh: a new token
+	fmt.Println(user.Created, user.Token.Token)
+	// Output:
+	// true abc123def
+	// false [REDACTED]
+}
+
+// Seeding state the API cannot create, then reading it through the SDK.
+func ExampleServer_SetProgress() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	ctx := context.Background()
+	_, _ = client.Users.CreateOrUpdate(ctx, "learner", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
+
+	if err := srv.SetProgress(p, "learner", "Fast Track", 1, 2); err != nil {
+		panic(err)
+	}
+	tracks, _ := client.Users.Tracks(ctx, "learner")
+	for _, t := range tracks {
+		fmt.Printf("%s: %.0f%% of %d steps\n", t.Title, t.Progress*100, len(t.Steps))
+	}
+	fmt.Println(srv.SetProgress(p, "learner", "Fast Track", 9))
+	// Output:
+	// Fast Track: 40% of 5 steps
+	// Mastery Track: 0% of 8 steps
+	// mockserver: SetProgress: "Fast Track" has steps 1 to 5, not 9
+}
+
+// Interviews are listed most recently updated first.
+func ExampleServer_AddInterview() {
+	srv := mockserver.New(mockserver.WithStartTime(time.Date(2015, 5, 18, 16, 37, 13, 0, time.UTC)))
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	ctx := context.Background()
+	_, _ = client.Users.CreateOrUpdate(ctx, "candidate", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
+
+	first, _ := srv.AddInterview(p, "candidate", partnerapi.Interview{Title: "Top 10 Questions", InterviewerName: "Jordan"})
+	srv.Advance(time.Hour)
+	_, _ = srv.AddInterview(p, "candidate", partnerapi.Interview{Title: "Behavioral"})
+	srv.Advance(time.Hour)
+	first.Completed = true
+	_ = srv.UpdateInterview(p, "candidate", first)
+
+	ivs, _ := client.Users.Interviews(ctx, "candidate")
+	for _, iv := range ivs {
+		fmt.Println(iv.ID, iv.Title, iv.Completed)
+	}
+	// Output:
+	// 1 Top 10 Questions true
+	// 2 Behavioral false
+}
+
+// Faults: a 503 with Retry-After, counted exactly.
+func ExampleServer_Fail() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL), partnerapi.WithRetry(0, 0, 0))
+	ctx := context.Background()
+
+	srv.Fail(mockserver.Fault{Path: "/v1/", Status: http.StatusServiceUnavailable, RetryAfter: 30 * time.Second})
+	_, err := client.APIKeys.List(ctx, p.ID, nil)
+	var apiErr *partnerapi.Error
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Type, apiErr.RetryAfter)
+	}
+	keys, err := client.APIKeys.List(ctx, p.ID, nil)
+	fmt.Println(len(keys), err)
+
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Method, strings.Replace(r.Path, p.ID, "{partner}", 1), r.Status)
+	}
+	// Output:
+	// 503 HTTPServiceUnavailable 30s
+	// 1 <nil>
+	// GET /v1/resources/partners/{partner}/api_keys 503
+	// GET /v1/resources/partners/{partner}/api_keys 200
+}
+
+// Time passes without sleeping: a token expires 48 hours after it is issued.
+func ExampleServer_Advance() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	link, _ := client.SSO.LoginURL(context.Background(), "abc123def",
+		&partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"}, nil)
+
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, _ := browser.Get(link)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, resp.Header.Get("Location"))
+
+	srv.Advance(49 * time.Hour)
+	resp, _ = browser.Get(link)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+	// Output:
+	// 302 /members/dashboard
+	// 401
+}
+
+// The same fake in memory, with no socket.
+func ExampleServer_Transport() {
+	srv := mockserver.New(mockserver.WithoutListener())
+	p := srv.AddPartner("xyz", mockserver.AllowAnonymous())
+	client, _ := partnerapi.NewClient(p.APIKey,
+		partnerapi.WithBaseURL("http://127.0.0.1"), // any loopback URL: the host is not dialled
+		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
+
+	user, err := client.Users.CreateAnonymous(context.Background())
+	fmt.Println(err, user.Anonymous, user.Token.ExpiresAt.Sub(user.CreatedAt))
+	// Output: <nil> true 48h0m0s
+}

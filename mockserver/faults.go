@@ -1,0 +1,102 @@
+package mockserver
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault makes the fake misbehave for matching requests, so that a test can
+// see how its code copes with errors, rate limits, slowness and lost
+// connections. Register one with Server.Fail.
+//
+// Faults apply before authentication and routing. A Status answers with
+// that status and the error body of the request's API family (the
+// TicketsCloud shape under /v1, the Big Interview shape elsewhere), with
+// reason or message "injected fault". Latency waits before answering (or
+// before the Status or Drop); a client that gives up ends the wait and gets
+// nothing, and Close ends it early too. Drop closes the connection without
+// an answer; through Transport the round trip returns an error instead, and
+// through Handler on a ResponseWriter that cannot be hijacked (HTTP/2, a
+// recorder) the handler panics with http.ErrAbortHandler, which net/http's
+// servers turn into a reset. Note that net/http's Transport resends a GET
+// once, on a new connection, when a reused connection closes without an
+// answer: that second attempt is a new request to the fake.
+type Fault struct {
+	Method     string        // "" any; compared case-insensitively
+	Path       string        // path prefix, as in URL.Path; "" any
+	Status     int           // answer with this status (200-599); 0 answers normally
+	RetryAfter time.Duration // sent as Retry-After in whole seconds, rounded up; 0 sends none
+	Latency    time.Duration // delay before answering
+	Drop       bool          // close the connection with no answer
+	Times      int           // how many matching requests it hits; 0 means 1, < 0 every one
+}
+
+// faultList holds the registered faults in order. Uses are counted under
+// its mutex, so Times is exact however many requests race for it.
+type faultList struct {
+	mu   sync.Mutex
+	list []*faultEntry
+}
+
+type faultEntry struct {
+	f    Fault
+	left int // uses left; < 0 unlimited
+}
+
+// Fail registers f. Where several faults match a request, the first
+// registered that has uses left applies, and one use of it is spent. It is
+// safe to call while requests are in flight. It panics if f.Status is not 0
+// or a status from 200 to 599: that is a mistake in the test.
+func (s *Server) Fail(f Fault) {
+	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
+		panic(fmt.Sprintf("mockserver: Fault.Status %d is not 0 or an HTTP status from 200 to 599", f.Status))
+	}
+	left := f.Times
+	if left == 0 {
+		left = 1
+	}
+	s.faults.mu.Lock()
+	s.faults.list = append(s.faults.list, &faultEntry{f: f, left: left})
+	s.faults.mu.Unlock()
+}
+
+// ClearFaults removes every registered fault; requests already being
+// delayed or failed by one are not affected.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	s.faults.list = nil
+	s.faults.mu.Unlock()
+}
+
+// take spends one use of the first fault that matches and has uses left.
+func (fl *faultList) take(method, path string) (Fault, bool) {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	for i, e := range fl.list {
+		if e.f.Method != "" && !strings.EqualFold(e.f.Method, method) {
+			continue
+		}
+		if !strings.HasPrefix(path, e.f.Path) {
+			continue
+		}
+		if e.left > 0 {
+			e.left--
+			if e.left == 0 { // spent: drop it so the list stays short
+				fl.list = append(fl.list[:i:i], fl.list[i+1:]...)
+			}
+		}
+		return e.f, true
+	}
+	return Fault{}, false
+}
+
+// retryAfterSeconds renders d as Retry-After seconds, rounded up.
+func retryAfterSeconds(d time.Duration) int64 {
+	secs := int64(d / time.Second)
+	if d%time.Second != 0 {
+		secs++
+	}
+	return secs
+}

@@ -1,0 +1,353 @@
+package mockserver
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/partnerid"
+)
+
+// The Big Interview users API (API.md A), for the organization of the
+// calling key:
+//
+//	POST /api/users/anonymous                  201, a new anonymous user (AllowAnonymous partners only, else 403)
+//	POST /api/users/{partner_id}               201 created, 200 refreshed; a new token either way
+//	GET  /api/users/{partner_id}/progress      200 {"tracks":[…]}
+//	GET  /api/users/{partner_id}/tracks        200 {"tracks":[…]}
+//	GET  /api/users/{partner_id}/interviews    200 {"interviews":[…]}, most recently updated first
+//
+// A partner_id that breaks the documented rules is 422 (validation_error,
+// naming partner_id); a user that does not exist, or belongs to another
+// organization, is 404.
+
+func (s *Server) serveUsersAPI(ex *exchange) {
+	p := s.authUsers(ex)
+	if p == nil {
+		return
+	}
+	segs, ok := segments(ex)
+	if !ok {
+		ex.fail(http.StatusBadRequest, "the path has a malformed percent-escape")
+		return
+	}
+	if len(segs) < 3 || len(segs) > 4 || segs[0] != "api" || segs[1] != "users" {
+		ex.fail(http.StatusNotFound, "no such resource")
+		return
+	}
+	partnerID := segs[2]
+	if len(segs) == 3 {
+		if ex.r.Method != http.MethodPost {
+			ex.notAllowed("POST")
+			return
+		}
+		if partnerID == "anonymous" {
+			s.createAnonymous(ex, p)
+			return
+		}
+		s.createOrRefresh(ex, p, partnerID)
+		return
+	}
+	var read func(*exchange, *partner, string)
+	switch segs[3] {
+	case "progress", "tracks":
+		read = s.readTracks
+	case "interviews":
+		read = s.readInterviews
+	default:
+		ex.fail(http.StatusNotFound, "no such resource")
+		return
+	}
+	if !isGet(ex.r.Method) {
+		ex.notAllowed("GET, HEAD")
+		return
+	}
+	if !validPartnerID(ex, partnerID) {
+		return
+	}
+	read(ex, p, partnerID)
+}
+
+// validPartnerID answers 422 when id breaks the partner_id rules.
+func validPartnerID(ex *exchange, id string) bool {
+	err := partnerid.Validate(id)
+	if err == nil {
+		return true
+	}
+	msg := err.Error()
+	if pe, ok := err.(*partnerid.Error); ok {
+		msg = pe.Reason
+	}
+	ex.failFields(http.StatusUnprocessableEntity, fieldError{"partner_id", msg})
+	return false
+}
+
+// nowMillis is the fake's time in Unix milliseconds.
+func (s *Server) nowMillis() int64 { return s.clock.now().UnixMilli() }
+
+// createOrRefresh is POST /api/users/{partner_id}: create the user (the
+// three attributes required; blank counts as missing) or refresh it (they
+// are ignored), issuing a new token that replaces the old one.
+func (s *Server) createOrRefresh(ex *exchange, p *partner, partnerID string) {
+	if !validPartnerID(ex, partnerID) {
+		return
+	}
+	params, ok := ex.userParams()
+	if !ok {
+		return
+	}
+	var tok [32]byte
+	randomBytes(tok[:])
+	now := s.nowMillis()
+
+	st := &s.st
+	st.mu.Lock()
+	u := p.users[partnerID]
+	if u != nil && !u.live(now) {
+		st.deleteUserLocked(u)
+		u = nil
+	}
+	created := u == nil
+	if created {
+		if missing := params.missing(); len(missing) > 0 {
+			st.mu.Unlock()
+			ex.failFields(http.StatusUnprocessableEntity, missing...)
+			return
+		}
+		u = &user{partner: p, partnerID: strings.Clone(partnerID), createdAt: now}
+		p.users[u.partnerID] = u
+	} else {
+		delete(st.tokens, u.token)
+	}
+	u.token, u.tokenExp = tok, now+tokenLifetime.Milliseconds()
+	st.tokens[tok] = u
+	out := *u
+	st.mu.Unlock()
+
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	ex.json(status, appendUser(make([]byte, 0, 256), &out))
+}
+
+// createAnonymous is POST /api/users/anonymous: a user with a generated
+// partner_id ("anon_" and 32 hex digits) that is gone 24 hours later.
+func (s *Server) createAnonymous(ex *exchange, p *partner) {
+	if !p.anonymous {
+		ex.fail(http.StatusForbidden, "anonymous users are not enabled for this organization")
+		return
+	}
+	if _, ok := ex.userParams(); !ok { // nothing in it is used, but it must be well-formed
+		return
+	}
+	var tok [32]byte
+	randomBytes(tok[:])
+	now := s.nowMillis()
+	st := &s.st
+	st.mu.Lock()
+	var partnerID string
+	for partnerID == "" || p.users[partnerID] != nil {
+		partnerID = "anon_" + randomHex(16)
+	}
+	u := &user{partner: p, partnerID: partnerID, createdAt: now, anonymous: true,
+		token: tok, tokenExp: now + tokenLifetime.Milliseconds()}
+	p.users[partnerID] = u
+	st.tokens[tok] = u
+	out := *u
+	st.mu.Unlock()
+	ex.json(http.StatusCreated, appendUser(make([]byte, 0, 256), &out))
+}
+
+// deleteUserLocked forgets u and its token. The caller holds st.mu.
+func (st *state) deleteUserLocked(u *user) {
+	if u.partner.users[u.partnerID] == u {
+		delete(u.partner.users, u.partnerID)
+	}
+	if st.tokens[u.token] == u {
+		delete(st.tokens, u.token)
+	}
+}
+
+// appendUser appends {"user":{…}} as API.md shows it.
+func appendUser(b []byte, u *user) []byte {
+	b = append(b, `{"user":{"partner_id":`...)
+	b = appendString(b, u.partnerID)
+	b = append(b, `,"anonymous":`...)
+	b = appendBool(b, u.anonymous)
+	b = append(b, `,"created_at":`...)
+	b = appendBITime(b, time.UnixMilli(u.createdAt))
+	b = append(b, `,"token":{"token":"`...)
+	b = hex.AppendEncode(b, u.token[:])
+	b = append(b, `","expires_at":`...)
+	b = appendBITime(b, time.UnixMilli(u.tokenExp))
+	return append(b, '}', '}', '}')
+}
+
+// readTracks is GET …/progress and …/tracks: the same answer.
+func (s *Server) readTracks(ex *exchange, p *partner, partnerID string) {
+	now := s.nowMillis()
+	s.st.mu.RLock()
+	u := p.lookupUser(partnerID, now)
+	var completed [len(guidedTracks)]uint32
+	if u != nil {
+		completed = u.completed
+	}
+	s.st.mu.RUnlock()
+	if u == nil {
+		ex.fail(http.StatusNotFound, "user not found")
+		return
+	}
+	ex.json(http.StatusOK, appendTracks(make([]byte, 0, 2048), completed))
+}
+
+// readInterviews is GET …/interviews, most recently updated first.
+func (s *Server) readInterviews(ex *exchange, p *partner, partnerID string) {
+	now := s.nowMillis()
+	s.st.mu.RLock()
+	u := p.lookupUser(partnerID, now)
+	var ivs []storedInterview
+	if u != nil {
+		ivs = append(ivs, u.interviews...)
+	}
+	s.st.mu.RUnlock()
+	if u == nil {
+		ex.fail(http.StatusNotFound, "user not found")
+		return
+	}
+	sortInterviews(ivs)
+	b := append(make([]byte, 0, 64+256*len(ivs)), `{"interviews":[`...)
+	for i := range ivs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendInterview(b, &ivs[i].iv)
+	}
+	ex.json(http.StatusOK, append(b, ']', '}'))
+}
+
+// sortInterviews orders most recently updated first; of two updated at the
+// same time, the one changed last comes first.
+func sortInterviews(ivs []storedInterview) {
+	sort.Slice(ivs, func(i, j int) bool {
+		a, b := &ivs[i], &ivs[j]
+		if !a.iv.UpdatedAt.Equal(b.iv.UpdatedAt) {
+			return a.iv.UpdatedAt.After(b.iv.UpdatedAt)
+		}
+		return a.seq > b.seq
+	})
+}
+
+// appendInterview appends an interview with the partnerapi.Interview JSON
+// names and Big Interview's time format.
+func appendInterview(b []byte, iv *partnerapi.Interview) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, iv.ID, 10)
+	b = append(b, `,"title":`...)
+	b = appendString(b, iv.Title)
+	b = append(b, `,"interviewer_name":`...)
+	b = appendString(b, iv.InterviewerName)
+	b = append(b, `,"category":`...)
+	b = appendString(b, iv.Category)
+	b = append(b, `,"completed":`...)
+	b = appendBool(b, iv.Completed)
+	b = append(b, `,"created_at":`...)
+	b = appendBITime(b, iv.CreatedAt)
+	b = append(b, `,"updated_at":`...)
+	b = appendBITime(b, iv.UpdatedAt)
+	b = append(b, `,"links":{"review":`...)
+	b = appendString(b, iv.Links.Review)
+	b = append(b, `,"retake":`...)
+	b = appendString(b, iv.Links.Retake)
+	return append(b, '}', '}')
+}
+
+// userParams are the attributes of POST /api/users/{partner_id}.
+type userParams struct{ firstName, lastName, email string }
+
+// missing names the required attributes that are absent or blank.
+func (p *userParams) missing() []fieldError {
+	var out []fieldError
+	for _, f := range [...]struct{ name, v string }{
+		{"first_name", p.firstName}, {"last_name", p.lastName}, {"email", p.email},
+	} {
+		if strings.TrimSpace(f.v) == "" {
+			out = append(out, fieldError{f.name, "is required"})
+		}
+	}
+	return out
+}
+
+// userParams reads the body as JSON or as a form (the docs do not say
+// which; a Rails-style service takes both), answering the error itself when
+// it cannot: 415 for another media type, 400 for a malformed body, 422 for
+// an attribute that is not a string.
+func (ex *exchange) userParams() (userParams, bool) {
+	var p userParams
+	mt, ok := mediaType(ex.r)
+	switch {
+	case !ok:
+		ex.fail(http.StatusUnsupportedMediaType, "the Content-Type header does not parse")
+		return p, false
+	case mt == "application/x-www-form-urlencoded":
+		q, err := url.ParseQuery(string(ex.body))
+		if err != nil {
+			ex.fail(http.StatusBadRequest, "the form body is malformed")
+			return p, false
+		}
+		first := func(name string) string {
+			if v := q[name]; len(v) > 0 {
+				return v[0]
+			}
+			return ""
+		}
+		p.firstName, p.lastName, p.email = first("first_name"), first("last_name"), first("email")
+		return p, true
+	case !isJSONMediaType(mt):
+		ex.fail(http.StatusUnsupportedMediaType, "the body must be JSON or form-encoded")
+		return p, false
+	}
+	b := trimJSONSpace(ex.body)
+	if len(b) == 0 {
+		return p, true
+	}
+	if b[0] != '{' {
+		ex.fail(http.StatusBadRequest, "the body must be a JSON object")
+		return p, false
+	}
+	var in struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Email     string `json:"email"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			// encoding/json reports the first attribute of the wrong type.
+			ex.failFields(http.StatusUnprocessableEntity, fieldError{typeErr.Field, "must be a string"})
+			return p, false
+		}
+		ex.fail(http.StatusBadRequest, "the body is not valid JSON: "+err.Error())
+		return p, false
+	}
+	p.firstName, p.lastName, p.email = in.FirstName, in.LastName, in.Email
+	return p, true
+}
+
+func trimJSONSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
