@@ -1,0 +1,157 @@
+package chaos_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+// TestTenantIsolation calls every endpoint of the victim partner with
+// another partner's key, no key, a removed key and the wrong auth scheme,
+// and checks each is refused (401, 403 or 404) and the victim's data is
+// unchanged afterwards.
+func TestTenantIsolation(t *testing.T) {
+	srv := mockserver.New()
+	defer srv.Close()
+	victim := srv.AddPartner("victim", mockserver.AllowAnonymous())
+	attacker := srv.AddPartner("attacker", mockserver.AllowAnonymous())
+	ctx := context.Background()
+
+	vc, err := partnerapi.NewClient(victim.APIKey, partnerapi.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := vc.Users.CreateOrUpdate(ctx, "victim-user", &partnerapi.UserParams{FirstName: "V", LastName: "U", Email: "v@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetProgress(victim, "victim-user", "Fast Track", 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	victimKey, err := vc.APIKeys.Create(ctx, victim.ID, "victim-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A removed key of the victim's own.
+	removed, err := vc.APIKeys.Create(ctx, victim.ID, "to-remove")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := vc.APIKeys.Delete(ctx, victim.ID, removed.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	snapshot := func() (any, any) {
+		tracks, err := vc.Users.Tracks(ctx, "victim-user")
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := vc.APIKeys.List(ctx, victim.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := make([]string, 0, len(keys))
+		for _, k := range keys {
+			names = append(names, k.ID+"/"+k.Name+"/"+map[bool]string{true: "removed", false: "live"}[k.Removed]+"/"+k.Key.Reveal())
+		}
+		return tracks, names
+	}
+	tracksBefore, keysBefore := snapshot()
+	// The victim's current SSO link must still work afterwards: a refresh
+	// by anyone else would have replaced its token.
+	link, err := vc.SSO.LoginURL(ctx, "victim-user", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	kp := "/v1/resources/partners/" + victim.ID + "/api_keys"
+	// Users are per org: another org's key sees no "victim-user" (404), and
+	// a refresh without attributes is a 422 there. The attacker creating its
+	// own "victim-user" and anonymous users is legitimate — in its own org —
+	// so those come last and are checked by the victim's data staying put.
+	endpoints := []struct{ method, path, body string }{
+		{"GET", "/api/users/victim-user/progress", ""},
+		{"GET", "/api/users/victim-user/tracks", ""},
+		{"GET", "/api/users/victim-user/interviews", ""},
+		{"POST", "/api/users/victim-user", `{}`},
+		{"GET", kp, ""},
+		{"POST", kp, `{"name":"planted"}`},
+		{"GET", kp + "/" + victimKey.ID, ""},
+		{"PATCH", kp + "/" + victimKey.ID, `{"name":"hijacked"}`},
+		{"DELETE", kp + "/" + victimKey.ID, ""},
+		{"POST", "/api/users/anonymous", `{}`},
+		{"POST", "/api/users/victim-user", `{"first_name":"X","last_name":"Y","email":"x@example.com"}`},
+	}
+	credentials := []struct {
+		name   string
+		users  string // Authorization for /api
+		keys   string // Authorization for /v1
+		ownOrg bool   // a valid key of another org: creating users there is legitimate
+	}{
+		{"another partner's key", attacker.APIKey, "key " + attacker.APIKey, true},
+		{"no key", "", "", false},
+		{"a removed key", removed.Key.Reveal(), "key " + removed.Key.Reveal(), false},
+		{"the wrong scheme", "key " + victim.APIKey, victim.APIKey, false},
+		{"the wrong scheme, Bearer", "Bearer " + victim.APIKey, "Bearer " + victim.APIKey, false},
+	}
+	for _, cred := range credentials {
+		for _, ep := range endpoints {
+			auth := cred.users
+			if strings.HasPrefix(ep.path, "/v1/") {
+				auth = cred.keys
+			}
+			req, _ := http.NewRequest(ep.method, srv.URL+ep.path, strings.NewReader(ep.body))
+			req.Header.Set("Accept", "application/json")
+			req.Header.Set("Content-Type", "application/json")
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if cred.ownOrg && ep.method == "POST" && strings.HasPrefix(ep.path, "/api/") && ep.body != `{}` || cred.ownOrg && ep.path == "/api/users/anonymous" {
+				if resp.StatusCode != http.StatusCreated {
+					t.Errorf("%s: %s %s in its own org answered %d %s", cred.name, ep.method, ep.path, resp.StatusCode, body)
+				}
+				continue // that user lives in the attacker's org; the victim's data is checked below
+			}
+			refusals := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound}
+			if cred.ownOrg && ep.path == "/api/users/victim-user" {
+				refusals = []int{http.StatusUnprocessableEntity} // no such user in the attacker's org
+			}
+			if !slices.Contains(refusals, resp.StatusCode) {
+				t.Errorf("%s: %s %s answered %d %s; want one of %v", cred.name, ep.method, ep.path, resp.StatusCode, body, refusals)
+			}
+			if !bytes.Contains(body, []byte(`"error"`)) {
+				t.Errorf("%s: %s %s: no error body: %s", cred.name, ep.method, ep.path, body)
+			}
+		}
+	}
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Errorf("the victim's SSO link answered %d after the attacks; its token was replaced", resp.StatusCode)
+	}
+	tracksAfter, keysAfter := snapshot()
+	if d := cmp.Diff(tracksBefore, tracksAfter); d != "" {
+		t.Errorf("the victim's user changed (-before +after):\n%s", d)
+	}
+	if d := cmp.Diff(keysBefore, keysAfter); d != "" {
+		t.Errorf("the victim's keys changed (-before +after):\n%s", d)
+	}
+}
