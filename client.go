@@ -195,6 +195,9 @@ func (c *client) newRetryClient(cfg config) *retryablehttp.Client {
 		CheckRetry:   c.checkRetry,
 		Backoff:      backoff,
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
+
+		// Holds each attempt of a Users.Sync until its shared gate opens (sync.go).
+		RequestLogHook: gateAttempt,
 	}
 }
 

@@ -100,7 +100,9 @@ func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
 }
 
 // WithLogger makes the Client write one Debug record per attempt (method,
-// path, status, attempt, duration) to l. Without it nothing is logged.
+// path, status, attempt, duration) to l, and the failures of handlers made
+// by SSO.Handler (Error level for 500 and 502). Credentials never appear in
+// a record. Without it nothing is logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error { c.logger = l; return nil }
 }

@@ -197,6 +197,9 @@ func TestDecodeErrorsNeverShowACredential(t *testing.T) {
 	for _, body := range []string{
 		`{"user": {"partner_id": "abc", "created_at": "` + canaryKey + `"}}`,
 		`{"user": {"token": {"token": "x", "expires_at": "` + strings.ToLower(canaryKey) + `"}}}`,
+		// A token that is not a JSON string is refused without quoting it.
+		`{"user": {"token": {"token": {"k": "` + canaryKey + `"}}}}`,
+		`{"user": {"token": {"token": ["` + canaryKey + `"]}}}`,
 	} {
 		srv := serve(t, answer(200, body))
 		c := canaryClient(t, WithBaseURL(srv.URL), WithRetry(0, 0, 0))

@@ -17,6 +17,8 @@ import (
 type callState struct {
 	idempotent bool // may be resent after it reached the server
 	attempts   int
+	gated      bool   // the current attempt holds a slot of a Users.Sync gate (sync.go)
+	gateEpoch  uint64 // the gate's epoch when it admitted the attempt
 }
 
 type callStateKey struct{}
@@ -39,6 +41,9 @@ func callStateFrom(ctx context.Context) *callState {
 // Other statuses are never retried. A Retry-After longer than the maximum
 // wait is not waited out: the answer goes back to the caller at once.
 func (c *client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if g := syncGateFrom(ctx); g != nil {
+		g.attemptDone(callStateFrom(ctx), resp) // inside a Users.Sync: free the slot, learn from a 429
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}

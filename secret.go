@@ -51,12 +51,9 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.shown()) }
 // MarshalText encodes the secret as [REDACTED], for encoders that use text.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.shown()), nil }
 
-// UnmarshalJSON reads the secret from a JSON string, as the APIs send it.
-func (s *Secret) UnmarshalJSON(b []byte) error {
-	var v string
-	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("partnerapi: a secret must be a JSON string")
-	}
-	*s = Secret(v)
+// UnmarshalText reads the secret; encoding/json calls it with a JSON
+// string's unquoted contents, so a secret must be a string in the answer.
+func (s *Secret) UnmarshalText(b []byte) error {
+	*s = Secret(b)
 	return nil
 }

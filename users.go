@@ -99,6 +99,8 @@ func userPath(partnerID, suffix string) string {
 // known to exist (the server answers 422 if it does not). User.Created tells
 // which happened. The call is idempotent, so it is retried like a GET.
 // partner_id "anonymous" is refused: it is the anonymous-user endpoint.
+// For a whole roster use Sync, which runs these calls concurrently and
+// paces them under rate limits.
 func (s *UsersService) CreateOrUpdate(ctx context.Context, partnerID string, p *UserParams) (*User, error) {
 	if partnerID == anonymousPartnerID {
 		return nil, invalidArg("partner_id %q would create an anonymous user; use Users.CreateAnonymous", partnerID)
@@ -160,13 +162,28 @@ func (s *UsersService) tracks(ctx context.Context, partnerID, suffix string) ([]
 	if err := checkPartnerID(partnerID); err != nil {
 		return nil, err
 	}
-	var out trackList
+	if suffix == "/progress" {
+		var out trackList
+		if _, err := s.c.do(ctx, request{
+			api: &s.c.users, method: http.MethodGet, path: userPath(partnerID, suffix), idempotent: true,
+		}, &out); err != nil {
+			return nil, err
+		}
+		return out.Tracks, nil
+	}
+	// The documented shape, decoded in one pass with no custom unmarshaler.
+	var out struct {
+		Tracks *[]Track `json:"tracks"`
+	}
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.users, method: http.MethodGet, path: userPath(partnerID, suffix), idempotent: true,
 	}, &out); err != nil {
 		return nil, err
 	}
-	return out.Tracks, nil
+	if out.Tracks == nil {
+		return nil, fmt.Errorf(`partnerapi: GET %s: no "tracks" in the answer`, userPath(partnerID, suffix))
+	}
+	return *out.Tracks, nil
 }
 
 // trackList decodes {"tracks": [...]}, the documented answer; the shape of

@@ -36,8 +36,13 @@ func (s *Server) Now() time.Time { return s.clock.now() }
 // test can see a token expire (48 h) or an anonymous user disappear (24 h)
 // at once. A negative d moves the clock back. It is safe to call while
 // requests are in flight.
+//
+// Webhook deliveries (see AddWebhook): Advance first waits for the first
+// attempts in progress to finish, then performs, before it returns, every
+// retry that falls due by the new time, in due order, with the clock moved
+// to each one's due time as it goes. So it can take as long as the
+// receivers take to answer (up to 30 s each); do not call it from a
+// webhook receiver.
 func (s *Server) Advance(d time.Duration) {
-	s.clock.advance(d)
-	// Hook point: outbound deliveries that fall due before the new time
-	// (webhooks, DESIGN §7b) are to be performed here, before Advance returns.
+	s.webhooks.advance(d)
 }

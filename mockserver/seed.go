@@ -172,9 +172,8 @@ func (u *user) interviewIndex(id int64) int {
 // interviewChanged is called after every interview change, outside the
 // state lock, with the event name (interview.created, interview.updated,
 // interview.deleted) and the interview as stored (as it was, for a
-// deletion). It is the hook point for outbound webhooks (DESIGN §7b), which
-// will deliver the event to the partner's registered URLs; today it does
-// nothing.
+// deletion). It sends the event to the partner's registered webhook URLs
+// (webhooks.go, DESIGN §7b) without waiting for any delivery.
 func (s *Server) interviewChanged(p *partner, partnerID, event string, iv partnerapi.Interview) {
-	_, _, _, _ = p, partnerID, event, iv
+	s.webhooks.emit(p, partnerID, event, &iv)
 }

@@ -25,6 +25,7 @@ type Server struct {
 	ids       *idGen
 	faults    faultList
 	journal   *journal
+	webhooks  *webhookSender
 	st        state
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -70,6 +71,7 @@ func New(opts ...Option) *Server {
 		journal: newJournal(cfg.journalSize),
 		closed:  make(chan struct{}),
 	}
+	s.webhooks = newWebhookSender(s.clock, cfg.journalSize)
 	s.st.init()
 	s.handler = http.HandlerFunc(s.serve)
 	s.mock = httpmock.NewMockTransport()
@@ -82,11 +84,14 @@ func New(opts ...Option) *Server {
 }
 
 // Close stops the listener, ends any fault Latency still waiting, and
-// waits for requests in progress to finish. The state stays: Handler and
-// Transport keep working. Close may be called more than once.
+// waits for requests in progress to finish. It stops the webhook sender:
+// deliveries in progress are cancelled, pending retries dropped, and no
+// event is sent afterwards. The state stays: Handler and Transport keep
+// working. Close may be called more than once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
+		s.webhooks.close()
 		if s.ts != nil {
 			s.ts.Close()
 		}

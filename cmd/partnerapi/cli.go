@@ -1,0 +1,316 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0 // success
+	exitFailed = 1 // the operation failed, or some rows of a sync failed
+	exitUsage  = 2 // bad usage or configuration; nothing was attempted
+)
+
+// app is one invocation's environment: its streams and environment
+// variables. It holds no state of its own between invocations.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// command is one CLI command: its words ("keys", "rotate"), its
+// positional arguments, its own flags and what it does.
+type command struct {
+	words   []string // e.g. {"keys", "rotate"}
+	args    []string // names of the positional arguments, e.g. {"ID"}
+	summary string   // one line for the command list
+	details string   // more help, printed by --help
+	json    bool     // the command has --json
+	conn    connNeed // what configuration it needs
+	flags   func(fs *flag.FlagSet, o *options)
+	run     func(ctx context.Context, inv *invocation) error
+}
+
+// invocation is what a command runs with: the parsed options, its
+// positional arguments and the app's streams.
+type invocation struct {
+	*app
+	cmd  *command
+	opts *options
+	args []string
+}
+
+// options holds every flag of one invocation; each command registers only
+// the flags it accepts.
+type options struct {
+	settings // configuration: org, key, partner, base URL, --mock, --timeout
+
+	json bool
+
+	// users sync
+	dryRun      bool
+	deriveIDs   bool
+	concurrency int
+	mapOut      string
+
+	// sso-link
+	redirectTo, returnURL      string
+	firstName, lastName, email string
+
+	// keys rotate
+	name string
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+
+// exitError carries an exit code for a failure already reported in full
+// (a sync's failed rows), with a one-line summary.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func (a *app) main(ctx context.Context, args []string) int {
+	cmds := commands()
+	if len(args) > 0 && args[0] == "help" { // "help keys rotate" is "keys rotate --help"
+		args = append(append([]string{}, args[1:]...), "--help")
+	}
+	words, rest, err := splitCommand(cmds, args)
+	if err != nil {
+		return a.fail(err)
+	}
+	if len(words) == 0 {
+		if wantsHelp(rest) {
+			printOverview(a.stdout, cmds)
+			return exitOK
+		}
+		return a.fail(usagef("no command given; run partnerapi --help"))
+	}
+	cmd, group := findCommand(cmds, words)
+	if cmd == nil {
+		if group != "" && wantsHelp(rest) {
+			printOverview(a.stdout, groupCommands(cmds, group))
+			return exitOK
+		}
+		return a.fail(unknownCommand(words, group))
+	}
+
+	opts := &options{concurrency: 8}
+	fs := flag.NewFlagSet("partnerapi "+strings.Join(cmd.words, " "), flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by us, in one line
+	registerSettings(fs, &opts.settings, cmd.conn)
+	if cmd.json {
+		fs.BoolVar(&opts.json, "json", false, "print the result as JSON (a bare value: an array for lists)")
+	}
+	if cmd.flags != nil {
+		cmd.flags(fs, opts)
+	}
+	pos, err := parseInterleaved(fs, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		printCommandHelp(a.stdout, cmd, fs)
+		return exitOK
+	}
+	if err != nil {
+		return a.fail(usagef("%s: %v", strings.Join(cmd.words, " "), err))
+	}
+	if len(pos) != len(cmd.args) {
+		return a.fail(usagef("%s takes %d argument(s) (%s), got %d; see partnerapi %s --help",
+			strings.Join(cmd.words, " "), len(cmd.args), strings.Join(cmd.args, " "), len(pos), strings.Join(cmd.words, " ")))
+	}
+	if cmd.conn != connNone {
+		opts.settings.fromEnv(a.getenv)
+	}
+	if opts.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.timeout)
+		defer cancel()
+	}
+	err = cmd.run(ctx, &invocation{app: a, cmd: cmd, opts: opts, args: pos})
+	if err != nil {
+		return a.fail(err)
+	}
+	return exitOK
+}
+
+// fail prints err as one line on stderr and returns its exit code.
+func (a *app) fail(err error) int {
+	code := exitFailed
+	var ue *usageError
+	var ce *configError
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.code
+	case errors.As(err, &ue), errors.As(err, &ce), errors.Is(err, partnerapi.ErrInvalidArgument):
+		code = exitUsage
+	}
+	msg := oneLine(err.Error())
+	for strings.HasPrefix(msg, "partnerapi: ") { // the SDK's errors carry the same prefix
+		msg = strings.TrimPrefix(msg, "partnerapi: ")
+	}
+	fmt.Fprintln(a.stderr, "partnerapi: "+msg)
+	return code
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "--h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// splitCommand takes the command words out of args, wherever the flags
+// are: the first positional arguments that name a command. Flags that take
+// a value (--org x) are skipped with their value, so that the value is not
+// mistaken for a command word.
+func splitCommand(cmds []*command, args []string) (words, rest []string, err error) {
+	valueFlags := map[string]bool{}
+	for _, c := range cmds { // each command's flags in a set of its own: names repeat across commands
+		probe := flag.NewFlagSet("probe", flag.ContinueOnError)
+		var o options
+		registerSettings(probe, &o.settings, connUsers|connKeys)
+		if c.flags != nil {
+			c.flags(probe, &o)
+		}
+		probe.VisitAll(func(f *flag.Flag) {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				valueFlags[f.Name] = true
+			}
+		})
+	}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		if len(arg) > 1 && arg[0] == '-' {
+			rest = append(rest, arg)
+			name := strings.TrimLeft(arg, "-")
+			if !strings.Contains(name, "=") && valueFlags[name] && i+1 < len(args) {
+				i++
+				rest = append(rest, args[i])
+			}
+			continue
+		}
+		if isCommandPrefix(cmds, append(words, arg)) {
+			words = append(words, arg)
+			continue
+		}
+		if len(words) == 0 {
+			return nil, nil, usagef("unknown command %q; run partnerapi --help", shorten(arg))
+		}
+		rest = append(rest, arg)
+		// Once a positional argument that is not a command word appears,
+		// the command is complete.
+		rest = append(rest, args[i+1:]...)
+		break
+	}
+	return words, rest, nil
+}
+
+func isCommandPrefix(cmds []*command, words []string) bool {
+	for _, c := range cmds {
+		if len(c.words) >= len(words) && equalWords(c.words[:len(words)], words) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalWords(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// findCommand returns the command named by words, or nil and, when words
+// name a group ("keys"), the group.
+func findCommand(cmds []*command, words []string) (*command, string) {
+	for _, c := range cmds {
+		if equalWords(c.words, words) {
+			return c, ""
+		}
+	}
+	if len(words) == 1 {
+		return nil, words[0]
+	}
+	return nil, ""
+}
+
+func groupCommands(cmds []*command, group string) []*command {
+	var out []*command
+	for _, c := range cmds {
+		if c.words[0] == group {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func unknownCommand(words []string, group string) error {
+	if group != "" {
+		return usagef("%s needs a subcommand; run partnerapi %s --help", group, group)
+	}
+	return usagef("unknown command %q; run partnerapi --help", shorten(strings.Join(words, " ")))
+}
+
+// shorten bounds how much of the user's input a message repeats.
+func shorten(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// parseInterleaved parses flags wherever they are among the positional
+// arguments, which it returns in order. Go's flag package stops at the
+// first positional argument, so parsing resumes after each one. After
+// "--" everything is positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

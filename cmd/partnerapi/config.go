@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+// Environment variables, the same names examples/quickstart and the
+// scenario suite read.
+const (
+	envOrg     = "PARTNERAPI_ORG"      // Big Interview organization (subdomain)
+	envKey     = "PARTNERAPI_KEY"      // API key
+	envKeysKey = "PARTNERAPI_KEYS_KEY" // a separate key for the TicketsCloud keys API (optional)
+	envPartner = "PARTNERAPI_PARTNER"  // TicketsCloud partner ObjectId
+	envBaseURL = "PARTNERAPI_BASE_URL" // one base URL for both APIs (a fake, a proxy)
+)
+
+// connNeed says which API a command talks to, and so which settings it
+// needs.
+type connNeed int
+
+const (
+	connNone  connNeed = 0
+	connUsers connNeed = 1 << iota // Big Interview users API: org or base URL
+	connKeys                       // TicketsCloud keys API: partner
+)
+
+// settings is the configuration of one invocation, from flags, then the
+// environment.
+type settings struct {
+	org, key, keysKey, partner, baseURL string
+	mock                                bool
+	timeout                             time.Duration
+}
+
+// configError is missing or bad configuration: exit code 2.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+// registerSettings adds the configuration flags a command accepts.
+func registerSettings(fs *flag.FlagSet, s *settings, need connNeed) {
+	if need == connNone {
+		return
+	}
+	fs.StringVar(&s.key, "key", "", "API key (default $"+envKey+"; prefer the environment: flags show in ps)")
+	fs.StringVar(&s.baseURL, "base-url", "", "one base URL for both APIs, e.g. a partnerapi-mock (default $"+envBaseURL+")")
+	if need&connUsers != 0 {
+		fs.StringVar(&s.org, "org", "", "Big Interview organization, the subdomain of {org}.biginterview.com (default $"+envOrg+")")
+	}
+	if need&connKeys != 0 {
+		fs.StringVar(&s.partner, "partner", "", "TicketsCloud partner ObjectId (default $"+envPartner+")")
+		fs.StringVar(&s.keysKey, "keys-key", "", "a separate API key for the keys API (default $"+envKeysKey+", else the --key)")
+	}
+	fs.BoolVar(&s.mock, "mock", false, "run against an embedded fake seeded with a demo partner (no credentials, no network)")
+	fs.DurationVar(&s.timeout, "timeout", 0, "give up after this long, e.g. 30s (default: no limit)")
+}
+
+// fromEnv fills every setting not given as a flag from the environment.
+func (s *settings) fromEnv(getenv func(string) string) {
+	fill := func(v *string, name string) {
+		if *v == "" {
+			*v = getenv(name)
+		}
+	}
+	if s.mock { // the fake brings its own configuration
+		return
+	}
+	fill(&s.org, envOrg)
+	fill(&s.key, envKey)
+	fill(&s.keysKey, envKeysKey)
+	fill(&s.partner, envPartner)
+	fill(&s.baseURL, envBaseURL)
+}
+
+// conn is a configured client and what goes with it.
+type conn struct {
+	client  *partnerapi.Client
+	partner string // TicketsCloud partner ObjectId ("" unless the command needs it)
+	keysKey string // the key the keys API authenticates with
+	// opts builds another client on a different key (keys rotate): every
+	// option but the keys.
+	opts  []partnerapi.Option
+	close func()
+}
+
+// connect builds the client for a command from its settings, or starts the
+// embedded fake with --mock.
+func (inv *invocation) connect(ctx context.Context) (*conn, error) {
+	s := inv.opts.settings
+	need := inv.cmd.conn
+	if s.mock {
+		if s.key != "" || s.baseURL != "" || s.org != "" || s.partner != "" || s.keysKey != "" {
+			return nil, &configError{msg: "--mock brings its own configuration: drop --key, --keys-key, --org, --partner and --base-url"}
+		}
+		return startMock(ctx, inv)
+	}
+	if s.key == "" {
+		return nil, &configError{msg: "no API key: set " + envKey + " (or pass --key), or try --mock"}
+	}
+	if need&connUsers != 0 && s.org == "" && s.baseURL == "" {
+		return nil, &configError{msg: "no organization: set " + envOrg + " (or pass --org) or " + envBaseURL + " (--base-url), or try --mock"}
+	}
+	if need&connKeys != 0 && s.partner == "" {
+		return nil, &configError{msg: "no partner: set " + envPartner + " (or pass --partner) to the TicketsCloud partner ObjectId, or try --mock"}
+	}
+	opts := []partnerapi.Option{partnerapi.WithUserAgent("partnerapi-cli")}
+	if s.org != "" {
+		opts = append(opts, partnerapi.WithOrganization(s.org))
+	}
+	if s.baseURL != "" {
+		opts = append(opts, partnerapi.WithBaseURL(s.baseURL))
+	}
+	clientOpts := opts
+	keysKey := s.key
+	if s.keysKey != "" {
+		keysKey = s.keysKey
+		clientOpts = append(clientOpts[:len(clientOpts):len(clientOpts)], partnerapi.WithKeysAPIKey(s.keysKey))
+	}
+	client, err := partnerapi.NewClient(s.key, clientOpts...)
+	if err != nil {
+		return nil, &configError{msg: "configuration: " + err.Error()}
+	}
+	return &conn{client: client, partner: s.partner, keysKey: keysKey, opts: opts, close: func() {}}, nil
+}
+
+// Demo data the --mock fake is seeded with.
+const (
+	mockOrg       = "demo"
+	mockPartnerID = "ada-lovelace"
+)
+
+// startMock starts the embedded fake in memory (no socket), adds the demo
+// partner and a demo user with some progress and interviews, and returns a
+// client on the partner's key. Its state lives as long as the command.
+func startMock(ctx context.Context, inv *invocation) (*conn, error) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	p := srv.AddPartner(mockOrg, mockserver.AllowAnonymous())
+	opts := []partnerapi.Option{
+		partnerapi.WithUserAgent("partnerapi-cli"),
+		partnerapi.WithBaseURL("http://127.0.0.1"),
+		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
+	}
+	client, err := partnerapi.NewClient(p.APIKey, opts...)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	if err := seedMock(ctx, srv, p, client); err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("seeding the embedded fake: %w", err)
+	}
+	fmt.Fprintf(inv.stderr, "using the embedded fake: organization %q, partner %s, demo user %q; nothing is kept after exit\n",
+		p.Org, p.ID, mockPartnerID)
+	return &conn{client: client, partner: p.ID, keysKey: p.APIKey, opts: opts, close: srv.Close}, nil
+}
+
+func seedMock(ctx context.Context, srv *mockserver.Server, p *mockserver.Partner, client *partnerapi.Client) error {
+	if _, err := client.Users.CreateOrUpdate(ctx, mockPartnerID, &partnerapi.UserParams{
+		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+	}); err != nil {
+		return err
+	}
+	if err := srv.SetProgress(p, mockPartnerID, "Fast Track", 1, 2, 3); err != nil {
+		return err
+	}
+	if err := srv.SetProgress(p, mockPartnerID, "Mastery Track", 1); err != nil {
+		return err
+	}
+	now := srv.Now()
+	for i, iv := range []partnerapi.Interview{
+		{Title: "Top 10 Questions", InterviewerName: "Jordan", Category: "Top 10 Questions: 1", Completed: true,
+			Links: partnerapi.InterviewLinks{Review: "/members/interviews/1/review", Retake: "/members/interviews/1/retake"}},
+		{Title: "Behavioral Interview", InterviewerName: "Sam", Category: "Behavioral: 2",
+			Links: partnerapi.InterviewLinks{Review: "/members/interviews/2/review", Retake: "/members/interviews/2/retake"}},
+	} {
+		iv.CreatedAt = now.Add(time.Duration(i-2) * 24 * time.Hour)
+		iv.UpdatedAt = iv.CreatedAt.Add(time.Hour)
+		if _, err := srv.AddInterview(p, mockPartnerID, iv); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+var keyLineRe = regexp.MustCompile(`^[0-9a-f]{32}\n$`)
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+// keyID returns the id of the fixture partner's first key.
+func (f *fixture) keyID(t *testing.T) string {
+	t.Helper()
+	keys, err := f.sdk(t, f.p.APIKey).APIKeys.List(context.Background(), f.p.ID, nil)
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("listing keys: %v", err)
+	}
+	return keys[0].ID
+}
+
+func TestKeysListMasksSecrets(t *testing.T) {
+	f := newFixture(t)
+	id := f.keyID(t)
+
+	r := f.run(t, "keys", "list")
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stdout, id) || !strings.Contains(r.stdout, f.p.APIKey[:4]+"…") || !strings.Contains(r.stdout, "in use") {
+		t.Fatalf("keys list:\n%s", r.stdout)
+	}
+
+	r = f.run(t, "keys", "list", "--json")
+	wantCode(t, r, 0)
+	var keys []keyView
+	decodeJSON(t, r.stdout, '[', &keys)
+	if len(keys) != 1 || keys[0].ID != id || keys[0].Key != f.p.APIKey[:4]+"…" || keys[0].Partner != f.p.ID || keys[0].Name != "default" {
+		t.Fatalf("keys list --json: %+v", keys)
+	}
+}
+
+func TestKeysCreateRenameDelete(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+
+	r := f.run(t, "keys", "create", "ci deploy")
+	wantCode(t, r, 0)
+	if !keyLineRe.MatchString(r.stdout) {
+		t.Fatalf("keys create: stdout is not the key alone on one line: %q", r.stdout)
+	}
+	newKey := strings.TrimSpace(r.stdout)
+	if strings.Contains(r.stderr, newKey) {
+		t.Fatalf("the new key is printed twice (stderr too):\n%s", r.stderr)
+	}
+	got, err := f.sdk(t, newKey).APIKeys.List(ctx, f.p.ID, nil) // the new key works
+	if err != nil || len(got) != 2 {
+		t.Fatalf("with the new key: %v, %d keys", err, len(got))
+	}
+	var newID string
+	for _, k := range got {
+		if k.Key.Reveal() == newKey {
+			newID = k.ID
+		}
+	}
+
+	// Flags after the arguments, and before.
+	wantCode(t, f.run(t, "keys", "rename", newID, "renamed", "--timeout", "1m"), 0)
+	k, err := f.sdk(t, f.p.APIKey).APIKeys.Get(ctx, f.p.ID, newID, nil)
+	if err != nil || k.Name != "renamed" {
+		t.Fatalf("after rename: %+v, %v", k, err)
+	}
+	wantCode(t, f.run(t, "--timeout", "1m", "keys", "delete", newID), 0)
+	if _, err := f.sdk(t, newKey).APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
+		t.Fatalf("the deleted key still works: %v", err)
+	}
+	r = f.run(t, "keys", "list", "--json")
+	var keys []keyView
+	decodeJSON(t, r.stdout, '[', &keys)
+	if len(keys) != 2 || !keys[1].Removed && !keys[0].Removed {
+		t.Fatalf("after delete: %+v", keys)
+	}
+
+	// A key id that does not exist: the API's 404, one line, exit 1.
+	r = f.run(t, "keys", "delete", "0123456789abcdef01234567")
+	wantCode(t, r, 1)
+	oneErrorLine(t, r)
+}
+
+func TestKeysRotate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	oldID := f.keyID(t)
+
+	r := f.run(t, "keys", "rotate", oldID)
+	wantCode(t, r, 0)
+	if !keyLineRe.MatchString(r.stdout) {
+		t.Fatalf("keys rotate: stdout is not the new key alone on one line: %q", r.stdout)
+	}
+	newKey := strings.TrimSpace(r.stdout)
+	if _, err := f.sdk(t, f.p.APIKey).APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
+		t.Fatalf("the old key still authenticates: %v", err)
+	}
+	keys, err := f.sdk(t, newKey).APIKeys.List(ctx, f.p.ID, nil)
+	if err != nil {
+		t.Fatalf("the new key does not work: %v", err)
+	}
+	var live []partnerapi.APIKey
+	for _, k := range keys {
+		if !k.Removed {
+			live = append(live, k)
+		}
+	}
+	if len(live) != 1 || live[0].Key.Reveal() != newKey || !strings.HasPrefix(live[0].Name, "default-rotated-") {
+		t.Fatalf("live keys after rotation: %+v", live)
+	}
+	// The proof was a read made with the new key itself.
+	proved := false
+	for _, req := range f.srv.Requests() {
+		if req.Method == http.MethodGet && req.Path == "/v1/resources/partners/"+f.p.ID+"/api_keys/"+live[0].ID &&
+			strings.EqualFold(req.Header.Get("Authorization"), "key "+newKey) && req.Status == http.StatusOK {
+			proved = true
+		}
+	}
+	if !proved {
+		t.Fatal("no authenticated read with the new key before the old one was removed")
+	}
+}
+
+// When the proof fails, the new key is removed and the old one keeps
+// working: the partner is never without a working key.
+func TestKeysRotateProofFailureKeepsOldKey(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			f := newFixture(t)
+			ctx := context.Background()
+			oldID := f.keyID(t)
+			// Only the proof reads one key by id; the lookup of the old key lists.
+			f.srv.Fail(mockserver.Fault{Method: http.MethodGet, Path: "/v1/resources/partners/" + f.p.ID + "/api_keys/", Status: status, Times: -1})
+
+			r := f.run(t, "keys", "rotate", oldID, "--name", "next")
+			wantCode(t, r, 1)
+			if r.stdout != "" {
+				t.Fatalf("an unproven key was printed: %q", r.stdout)
+			}
+			msg := oneErrorLine(t, keepLines(r, "partnerapi: "))
+			if !strings.Contains(msg, "failed its proof") || !strings.Contains(msg, oldID+" was kept") || !strings.Contains(msg, "was removed") {
+				t.Fatalf("message: %s", msg)
+			}
+			f.srv.ClearFaults()
+			keys, err := f.sdk(t, f.p.APIKey).APIKeys.List(ctx, f.p.ID, nil)
+			if err != nil {
+				t.Fatalf("the old key no longer works: %v", err)
+			}
+			for _, k := range keys {
+				if k.Name == "next" && !k.Removed {
+					t.Fatalf("the unproven key was left live: %+v", k)
+				}
+				if k.ID == oldID && k.Removed {
+					t.Fatal("the old key was removed")
+				}
+			}
+			if len(keys) != 2 {
+				t.Fatalf("want the old key and the removed new one, got %d keys", len(keys))
+			}
+		})
+	}
+}
+
+// keepLines keeps only the stderr lines starting with prefix (the
+// progress messages of rotate are not errors).
+func keepLines(r result, prefix string) result {
+	var keep []string
+	for _, l := range lines(r.stderr) {
+		if strings.HasPrefix(l, prefix) {
+			keep = append(keep, l)
+		}
+	}
+	r.stderr = strings.Join(keep, "\n")
+	return r
+}
+
+func TestKeysRotateCurrentWithMock(t *testing.T) {
+	r := runCLI(t, nil, nil, "", "--mock", "keys", "rotate", "current")
+	wantCode(t, r, 0)
+	if !keyLineRe.MatchString(r.stdout) || !strings.Contains(r.stderr, "rotation done") {
+		t.Fatalf("stdout %q\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}

@@ -1,0 +1,58 @@
+// Command partnerapi is the admin CLI for the two partner APIs: it syncs a
+// roster of users from a CSV file, reads a user's tracks and interviews,
+// mints SSO login links, and manages (and safely rotates) API keys.
+//
+//	partnerapi users sync roster.csv [--dry-run] [--derive-ids] [--concurrency N]
+//	partnerapi users tracks ID [--json]
+//	partnerapi users interviews ID [--json]
+//	partnerapi sso-link ID [--redirect-to PATH]
+//	partnerapi keys list [--json]
+//	partnerapi keys create NAME
+//	partnerapi keys rename ID NAME
+//	partnerapi keys delete ID
+//	partnerapi keys rotate ID
+//
+// Configuration comes from flags or the environment: --org
+// (PARTNERAPI_ORG), --key (PARTNERAPI_KEY), --keys-key
+// (PARTNERAPI_KEYS_KEY), --partner (PARTNERAPI_PARTNER) and --base-url
+// (PARTNERAPI_BASE_URL); a flag wins over the environment. --mock runs
+// against an embedded fake (package mockserver) seeded with a demo
+// partner, for trying the CLI without credentials.
+//
+// Flags may come before or after a command's arguments. Results go to
+// stdout, messages and progress to stderr. Exit codes: 0 success, 1 the
+// operation failed (or, for users sync, some rows failed), 2 a usage or
+// configuration error. Errors are one line on stderr and never hold a
+// credential. Run "partnerapi COMMAND --help" for each command's flags.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the whole CLI for one invocation: it parses args, runs the
+// command and returns the exit code. It keeps no state between calls, so
+// tests may call it in-process.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return app.main(ctx, args)
+}
+
+// commands is every command of the CLI, in the order help lists them.
+func commands() []*command {
+	var cmds []*command
+	cmds = append(cmds, usersCommands()...)
+	cmds = append(cmds, ssoCommands()...)
+	cmds = append(cmds, keysCommands()...)
+	return cmds
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Usage and configuration errors: exit 2, nothing on stdout, one line on
+// stderr, no request.
+func TestUsageErrors(t *testing.T) {
+	f := newFixture(t)
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	if err := os.WriteFile(csvPath, []byte("partner_id,first_name,last_name,email\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noHeader := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(noHeader, []byte("partner_id,name\nx,y\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keyOnly := []string{"PARTNERAPI_KEY=" + f.p.APIKey}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"no command", f.env, nil, "no command"},
+		{"unknown command", f.env, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"group alone", f.env, []string{"keys"}, "keys needs a subcommand"},
+		{"unknown subcommand", f.env, []string{"keys", "frob"}, "keys needs a subcommand"},
+		{"missing argument", f.env, []string{"keys", "create"}, "takes 1 argument"},
+		{"extra argument", f.env, []string{"users", "tracks", "a", "b"}, "takes 1 argument"},
+		{"unknown flag", f.env, []string{"keys", "list", "--nope"}, "flag provided but not defined"},
+		{"flag of another command", f.env, []string{"keys", "list", "--dry-run"}, "flag provided but not defined"},
+		{"bad flag value", f.env, []string{"users", "sync", csvPath, "--concurrency", "many"}, "invalid value"},
+		{"zero concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "0"}, "--concurrency must be at least 1"},
+		{"map-out without derive", f.env, []string{"users", "sync", csvPath, "--map-out", "m.csv"}, "--map-out needs --derive-ids"},
+		{"no such file", f.env, []string{"users", "sync", "/nonexistent/r.csv"}, "no such file"},
+		{"header without columns", f.env, []string{"users", "sync", noHeader}, "line 1: the header row has no column first_name, last_name, email"},
+		{"no key", nil, []string{"keys", "list"}, "no API key: set PARTNERAPI_KEY"},
+		{"no partner", keyOnly, []string{"keys", "list"}, "no partner: set PARTNERAPI_PARTNER"},
+		{"no org", keyOnly, []string{"users", "tracks", "u1"}, "no organization: set PARTNERAPI_ORG"},
+		{"bad org", append([]string{"PARTNERAPI_ORG=not a host"}, keyOnly...), []string{"users", "tracks", "u1"}, "configuration:"},
+		{"plain http", append([]string{"PARTNERAPI_BASE_URL=http://example.com"}, keyOnly...), []string{"users", "tracks", "u1"}, "plain http"},
+		{"bad partner_id", f.env, []string{"users", "tracks", "a b"}, "invalid partner_id"},
+		{"bad key id", f.env, []string{"keys", "rotate", "nope"}, "24 hex digits"},
+		{"bad key id delete", f.env, []string{"keys", "delete", "nope"}, "not an ObjectId"},
+		{"mock with key", f.env, []string{"--mock", "--key", "x", "keys", "list"}, "--mock brings its own configuration"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(f.srv.Requests())
+			r := runCLI(t, tc.env, []string{f.p.APIKey}, "", tc.args...)
+			wantCode(t, r, 2, tc.args...)
+			if r.stdout != "" {
+				t.Fatalf("stdout: %q", r.stdout)
+			}
+			if msg := oneErrorLine(t, r); !strings.Contains(msg, tc.want) {
+				t.Fatalf("stderr %q does not say %q", msg, tc.want)
+			}
+			if n := len(f.srv.Requests()); n != before {
+				t.Fatalf("%d request(s) sent for a usage error", n-before)
+			}
+		})
+	}
+}
+
+// A key the server does not know: every command fails with one line, exit
+// 1, and the key appears nowhere, whether it came from the environment or
+// a flag.
+func TestNoCredentialInErrors(t *testing.T) {
+	f := newFixture(t)
+	const canary = "c4a4a7c0ffee0123456789abcdef0042"
+	env := []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_KEY=" + canary, "PARTNERAPI_PARTNER=" + f.p.ID}
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	if err := os.WriteFile(csvPath, []byte("partner_id,first_name,last_name,email\nu1,A,B,c@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"keys", "list"}, {"keys", "list", "--json"}, {"keys", "create", "x"}, {"keys", "rename", f.p.ID, "x"},
+		{"keys", "delete", f.p.ID}, {"keys", "rotate", f.p.ID}, {"keys", "rotate", "current"},
+		{"users", "tracks", "u1"}, {"users", "interviews", "u1", "--json"}, {"sso-link", "u1"},
+		{"users", "sync", csvPath},
+	} {
+		r := runCLI(t, env, []string{canary}, "", args...)
+		wantCode(t, r, 1, args...)
+		if !strings.Contains(r.stderr, "401") {
+			t.Errorf("%v: stderr does not report the 401:\n%s", args, r.stderr)
+		}
+		// The same key as a flag.
+		r = runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_PARTNER=" + f.p.ID}, []string{canary}, "", append(args, "--key", canary)...)
+		wantCode(t, r, 1, args...)
+	}
+	// A key with a space in it is refused by the SDK; the message does not repeat it.
+	r := runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL}, []string{"secret-part"}, "", "users", "tracks", "u1", "--key", "oops secret-part")
+	wantCode(t, r, 2)
+	oneErrorLine(t, r)
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/partnerid"
+)
+
+// usersCommands are the Big Interview users commands.
+func usersCommands() []*command {
+	return []*command{
+		{
+			words: []string{"users", "sync"}, args: []string{"FILE.csv"},
+			summary: "create or refresh every user of a CSV roster",
+			details: syncDetails,
+			json:    true, conn: connUsers, run: usersSync,
+			flags: func(fs *flag.FlagSet, o *options) {
+				fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and send nothing (needs no configuration)")
+				fs.BoolVar(&o.deriveIDs, "derive-ids", false, "turn partner_ids that break the rules (e.g. e-mail addresses) into valid ones with partnerid.Derive")
+				fs.StringVar(&o.mapOut, "map-out", "", "with --derive-ids, write the `FILE` line,source_id,partner_id for every derived id")
+				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once (`N` >= 1)")
+			},
+		},
+		{
+			words: []string{"users", "tracks"}, args: []string{"ID"},
+			summary: "show a user's progress through the guided tracks",
+			json:    true, conn: connUsers, run: usersTracks, flags: deriveFlag,
+		},
+		{
+			words: []string{"users", "interviews"}, args: []string{"ID"},
+			summary: "list a user's interviews, most recently updated first",
+			json:    true, conn: connUsers, run: usersInterviews, flags: deriveFlag,
+		},
+	}
+}
+
+// deriveFlag adds --derive-ids to a command that takes one user ID, so a
+// user synced with --derive-ids is found by the id in the roster.
+func deriveFlag(fs *flag.FlagSet, o *options) {
+	fs.BoolVar(&o.deriveIDs, "derive-ids", false, "if ID breaks the partner_id rules (e.g. an e-mail address), use partnerid.Derive(ID), as users sync --derive-ids does")
+}
+
+// userID returns the partner_id a command's ID argument names.
+func (inv *invocation) userID() string {
+	id := inv.args[0]
+	if inv.opts.deriveIDs && needsDerive(id) {
+		return partnerid.Derive(id)
+	}
+	return id
+}
+
+// needsDerive reports whether id cannot be used as a partner_id as it is:
+// it breaks the rules, or it is "anonymous", the anonymous-user endpoint.
+func needsDerive(id string) bool {
+	return partnerid.Validate(id) != nil || id == "anonymous"
+}
+
+func usersTracks(ctx context.Context, inv *invocation) error {
+	c, err := inv.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	tracks, err := c.client.Users.Tracks(ctx, inv.userID())
+	if err != nil {
+		return err
+	}
+	if tracks == nil {
+		tracks = []partnerapi.Track{}
+	}
+	if inv.opts.json {
+		return writeJSON(inv.stdout, tracks)
+	}
+	tw := newTable(inv.stdout)
+	for i, t := range tracks {
+		if i > 0 {
+			fmt.Fprintln(tw)
+		}
+		done := 0
+		for _, s := range t.Steps {
+			if s.Completed {
+				done++
+			}
+		}
+		fmt.Fprintf(tw, "%s: %.0f%% (%d/%d steps)\n", oneLine(t.Title), t.Progress*100, done, len(t.Steps))
+		for _, s := range t.Steps {
+			mark := "[ ]"
+			if s.Completed {
+				mark = "[x]"
+			}
+			fmt.Fprintf(tw, "  %s %d. %s\t%s\n", mark, s.Step, oneLine(s.Title), s.Link)
+		}
+	}
+	return tw.Flush()
+}
+
+func usersInterviews(ctx context.Context, inv *invocation) error {
+	c, err := inv.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	ivs, err := c.client.Users.Interviews(ctx, inv.userID())
+	if err != nil {
+		return err
+	}
+	if ivs == nil {
+		ivs = []partnerapi.Interview{}
+	}
+	if inv.opts.json {
+		return writeJSON(inv.stdout, ivs)
+	}
+	if len(ivs) == 0 {
+		fmt.Fprintln(inv.stderr, "no interviews")
+		return nil
+	}
+	tw := newTable(inv.stdout)
+	fmt.Fprintln(tw, "ID\tUPDATED\tDONE\tTITLE\tINTERVIEWER\tREVIEW")
+	for _, iv := range ivs {
+		done := "no"
+		if iv.Completed {
+			done = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", iv.ID, formatTime(iv.UpdatedAt), done,
+			oneLine(iv.Title), oneLine(iv.InterviewerName), strings.TrimSpace(iv.Links.Review))
+	}
+	return tw.Flush()
+}

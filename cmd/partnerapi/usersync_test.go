@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+	"github.com/partnerapi/go-partnerapi/partnerid"
+)
+
+// roster is a CSV with every accepted oddity: a BOM, CRLF, columns out of
+// order in odd case plus an extra one, quoted commas, blank lines, and
+// bad rows at known physical lines.
+const roster = "\uFEFFEmail,Notes,LAST_NAME,Partner_ID,first_name\r\n" + // 1
+	"ann@example.com,vip,Lee,ann,Ann\r\n" + // 2
+	"\r\n" + // 3
+	"\"js@example.com\",\"a, b\",\"Smith, Jr.\",smith,\"John\"\r\n" + // 4
+	"bad@example.com,,Bad,bad id,Bea\r\n" + // 5: bad partner_id
+	",,,,\r\n" + // 6: blank
+	"nolast@example.com,,,nolast,Nora\r\n" + // 7: missing last_name
+	"mail@example.com,,Mail,mail@example.com,Max\r\n" + // 8: an e-mail as id
+	"zed@example.com,,Zed,zed,Zoe\r\n" // 9
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// userBodies returns the JSON body of each POST /api/users/{id} by id.
+func (f *fixture) userBodies(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, r := range f.srv.Requests() {
+		if r.Method == http.MethodPost && strings.HasPrefix(r.Path, "/api/users/") {
+			var body map[string]string
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatalf("body of %s: %v", r.Path, err)
+			}
+			out[strings.TrimPrefix(r.Path, "/api/users/")] = body
+		}
+	}
+	return out
+}
+
+func TestSyncRoster(t *testing.T) {
+	f := newFixture(t)
+	f.createUser(t, "zed") // exists: refreshed
+	path := writeFile(t, roster)
+
+	r := f.run(t, "users", "sync", path, "--concurrency", "2")
+	wantCode(t, r, 1)
+	for _, want := range []string{
+		`line 5: invalid partner_id "bad id"`,
+		`line 7: partner_id "nolast": missing last_name`,
+		`line 8: invalid partner_id "mail@example.com"`,
+		"users sync: 3 of 6 rows failed",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "line 2:") || strings.Contains(r.stderr, "line 4:") || strings.Contains(r.stderr, "line 9:") {
+		t.Errorf("a good row reported as failed:\n%s", r.stderr)
+	}
+	if got := strings.TrimSpace(r.stdout); got != "users sync: 6 rows: 2 created, 1 refreshed, 3 failed (0 ids derived)" {
+		t.Errorf("summary: %q", got)
+	}
+	bodies := f.userBodies(t)
+	want := map[string]string{"first_name": "John", "last_name": "Smith, Jr.", "email": "js@example.com"}
+	if diff := cmp.Diff(want, bodies["smith"]); diff != "" {
+		t.Errorf("smith's body (-want +got):\n%s", diff)
+	}
+	if _, ok := bodies["ann"]; !ok {
+		t.Error("ann was not sent")
+	}
+	for _, bad := range []string{"nolast", "bad id", "mail@example.com"} {
+		if _, ok := bodies[bad]; ok {
+			t.Errorf("bad row %q was sent", bad)
+		}
+	}
+}
+
+func TestSyncAllGoodExitsZero(t *testing.T) {
+	f := newFixture(t)
+	path := writeFile(t, "partner_id,first_name,last_name,email\na1,A,One,a1@example.com\na2,A,Two,a2@example.com\n")
+	r := f.run(t, "users", "sync", path, "--json")
+	wantCode(t, r, 0)
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	if res.Rows != 2 || res.Created != 2 || len(res.Failed) != 0 || res.DryRun {
+		t.Fatalf("result: %+v", res)
+	}
+	// Again: both refreshed. The roster from stdin ("-").
+	r = runCLI(t, f.env, []string{f.p.APIKey}, "partner_id,first_name,last_name,email\na1,A,One,a1@example.com\na2,A,Two,a2@example.com\n",
+		"users", "sync", "-", "--json")
+	wantCode(t, r, 0)
+	decodeJSON(t, r.stdout, '{', &res)
+	if res.Refreshed != 2 || res.Created != 0 {
+		t.Fatalf("second run: %+v", res)
+	}
+}
+
+func TestSyncDryRunSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	path := writeFile(t, roster)
+	r := f.run(t, "users", "sync", "--dry-run", path)
+	wantCode(t, r, 1)
+	if n := len(f.srv.Requests()); n != 0 {
+		t.Fatalf("--dry-run sent %d request(s)", n)
+	}
+	if !strings.Contains(r.stdout, "dry run: 6 rows checked: 3 ok, 3 failed") || !strings.Contains(r.stderr, "line 7:") {
+		t.Fatalf("stdout %q\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	// A dry run needs no configuration at all.
+	r = runCLI(t, nil, nil, "", "users", "sync", writeFile(t, "partner_id,first_name,last_name,email\na,B,C,d@example.com\n"), "--dry-run")
+	wantCode(t, r, 0)
+}
+
+func TestSyncDeriveIDs(t *testing.T) {
+	f := newFixture(t)
+	path := writeFile(t, roster)
+	mapPath := filepath.Join(t.TempDir(), "map.csv")
+	r := f.run(t, "users", "sync", path, "--derive-ids", "--map-out", mapPath, "--json")
+	wantCode(t, r, 1) // line 7 still misses a field
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	wantFailed := []rowFailure{{Line: 7, PartnerID: "nolast", Error: "missing last_name"}}
+	if diff := cmp.Diff(wantFailed, res.Failed); diff != "" || res.Created != 5 || res.Derived != 2 {
+		t.Fatalf("result %+v; failed (-want +got):\n%s", res, diff)
+	}
+	m, err := os.ReadFile(mapPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMap := "line,source_id,partner_id\n" +
+		"5,bad id," + partnerid.Derive("bad id") + "\n" +
+		"8,mail@example.com," + partnerid.Derive("mail@example.com") + "\n"
+	if string(m) != wantMap {
+		t.Fatalf("map file:\n%s\nwant:\n%s", m, wantMap)
+	}
+	bodies := f.userBodies(t)
+	if _, ok := bodies[partnerid.Derive("mail@example.com")]; !ok {
+		t.Fatalf("the derived id was not sent: %v", bodies)
+	}
+}
+
+// A row the server refuses is reported at its line.
+func TestSyncServerFailureAtItsLine(t *testing.T) {
+	f := newFixture(t)
+	f.srv.Fail(mockserver.Fault{Method: http.MethodPost, Path: "/api/users/smith", Status: http.StatusUnprocessableEntity, Times: -1})
+	path := writeFile(t, roster)
+	r := f.run(t, "users", "sync", path, "--derive-ids", "--json")
+	wantCode(t, r, 1)
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	if len(res.Failed) != 2 || res.Failed[0].Line != 4 || res.Failed[0].PartnerID != "smith" || !strings.Contains(res.Failed[0].Error, "422") ||
+		res.Failed[1].Line != 7 {
+		t.Fatalf("failed: %+v", res.Failed)
+	}
+	if !strings.Contains(r.stderr, `line 4: partner_id "smith": `) {
+		t.Fatalf("stderr:\n%s", r.stderr)
+	}
+	if _, err := f.sdk(t, f.p.APIKey).Users.Tracks(context.Background(), "zed"); err != nil {
+		t.Fatalf("the rows after the refused one were not synced: %v", err)
+	}
+}
+
+// Not a terminal: plain progress lines, no carriage return, ending at 100%.
+func TestSyncProgressPlainWhenPiped(t *testing.T) {
+	f := newFixture(t)
+	var b strings.Builder
+	b.WriteString("partner_id,first_name,last_name,email\n")
+	for i := range 25 {
+		b.WriteString("p" + string(rune('a'+i)) + ",F,L,e@example.com\n")
+	}
+	r := f.run(t, "users", "sync", writeFile(t, b.String()))
+	wantCode(t, r, 0)
+	if strings.Contains(r.stderr, "\r") {
+		t.Fatalf("carriage return in piped progress: %q", r.stderr)
+	}
+	var progress []string
+	for _, l := range lines(r.stderr) {
+		if strings.HasPrefix(l, "sync: ") {
+			progress = append(progress, l)
+		}
+	}
+	if len(progress) < 2 || len(progress) > 11 || progress[len(progress)-1] != "sync: 25/25 rows (100%): created 25, refreshed 0, failed 0" {
+		t.Fatalf("progress lines:\n%s", strings.Join(progress, "\n"))
+	}
+}

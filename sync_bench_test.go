@@ -1,0 +1,177 @@
+package partnerapi_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+// BenchmarkSyncLittlesLaw syncs 2,000 users at concurrency 16 against the
+// fake over a loopback socket, with every request held 20 ms by a standing
+// Latency fault. Little's law bounds the throughput at 16 / 20 ms = 800
+// users/s; the benchmark reports users/s and the ratio to that bound.
+func BenchmarkSyncLittlesLaw(b *testing.B) {
+	const (
+		users       = 2000
+		concurrency = 16
+		latency     = 20 * time.Millisecond
+	)
+	bound := float64(concurrency) / latency.Seconds()
+
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("acme")
+	srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
+	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var elapsed time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		rep, err := client.Users.Sync(ctx, roster("b"+strconv.Itoa(i), users), &partnerapi.SyncOptions{Concurrency: concurrency})
+		elapsed += time.Since(start)
+		if err != nil || rep.Created != users {
+			b.Fatalf("%d created, %d failed, %v", rep.Created, len(rep.Failed), err)
+		}
+	}
+	rate := float64(users*b.N) / elapsed.Seconds()
+	b.ReportMetric(rate, "users/s")
+	b.ReportMetric(rate/bound, "ratio-to-bound")
+}
+
+// cannedTransport answers every request at once with a fixed 201, so that
+// a long roster costs only the SDK's and Sync's own memory.
+type cannedTransport struct{}
+
+const cannedUser = `{"user":{"partner_id":"x","anonymous":false,"created_at":"2015-01-01T00:00:00.000Z",` +
+	`"token":{"token":"19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417","expires_at":"2016-05-28T17:16:18.817Z"}}}`
+
+func (cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode:    http.StatusCreated,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(strings.NewReader(cannedUser)),
+		ContentLength: int64(len(cannedUser)),
+		Request:       r,
+	}, nil
+}
+
+// BenchmarkSyncMemory syncs a 100,000-record roster and samples the live
+// heap (after a GC) every 10,000 records. Memory is flat when the live heap
+// after 100,000 records is no larger than after the first 10,000: it
+// reports both, in KiB above the heap before the Sync, and the growth
+// between them in bytes per record.
+func BenchmarkSyncMemory(b *testing.B) {
+	const users, every = 100_000, 10_000
+	client, err := partnerapi.NewClient("0123456789abcdef0123456789abcdef",
+		partnerapi.WithBaseURL("http://127.0.0.1"),
+		partnerapi.WithHTTPClient(&http.Client{Transport: cannedTransport{}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	liveHeap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var first, peak, last float64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		base := liveHeap()
+		b.StartTimer()
+		samples := make([]uint64, 0, users/every) // allocated up front
+
+		rep, err := client.Users.Sync(context.Background(), roster("m", users), &partnerapi.SyncOptions{
+			OnProgress: func(p partnerapi.SyncProgress) {
+				if p.Done%every == 0 && len(samples) < cap(samples) {
+					h := liveHeap()
+					samples = append(samples, h-min(h, base))
+				}
+			},
+		})
+		if err != nil || rep.Created != users {
+			b.Fatalf("%d created, %d failed, %v", rep.Created, len(rep.Failed), err)
+		}
+		b.StopTimer()
+		first += float64(samples[0])
+		last += float64(samples[len(samples)-1])
+		var p uint64
+		for _, s := range samples {
+			p = max(p, s)
+		}
+		peak += float64(p)
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(first/n/1024, "heap@10k-KiB")
+	b.ReportMetric(last/n/1024, "heap@100k-KiB")
+	b.ReportMetric(peak/n/1024, "peak-heap-KiB")
+	b.ReportMetric((last-first)/n/float64(users-every), "growth-B/record")
+}
+
+// BenchmarkSyncCancel measures how long Sync takes to return once its
+// context is cancelled, with 16 requests held 20 ms each by the fake.
+func BenchmarkSyncCancel(b *testing.B) {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("acme")
+	srv.Fail(mockserver.Fault{Latency: 20 * time.Millisecond, Times: -1})
+	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total, worst time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		started := make(chan struct{})
+		ret := make(chan error, 1)
+		go func() {
+			signalled := false // OnProgress calls never overlap
+			_, err := client.Users.Sync(ctx, roster(fmt.Sprintf("c%d", i), 100_000), &partnerapi.SyncOptions{
+				Concurrency: 16,
+				OnProgress: func(p partnerapi.SyncProgress) {
+					if p.Done >= 32 && !signalled {
+						signalled = true
+						close(started)
+					}
+				},
+			})
+			ret <- err
+		}()
+		<-started
+		t0 := time.Now()
+		cancel()
+		err := <-ret
+		d := time.Since(t0)
+		if err == nil {
+			b.Fatal("Sync ended without an error after cancel")
+		}
+		total += d
+		worst = max(worst, d)
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/cancel")
+	b.ReportMetric(float64(worst.Microseconds()), "worst-µs/cancel")
+}
