@@ -2,10 +2,8 @@ package partnerapi
 
 import (
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 )
 
 // Handler returns the http.Handler behind a partner web app's "Open
@@ -63,10 +61,10 @@ type ssoHandler struct {
 // The pages the handler answers with. They are fixed: nothing from the
 // request, resolve or the API goes into them.
 const (
-	ssoPageNotSignedIn   = "Not signed in. Sign in to this site, then try again.\n"
-	ssoPageUnavailable   = "Interview practice is not available right now. Please try again later.\n"
-	ssoPageMisconfigured = "Interview practice is not set up correctly on this site. Please contact its support.\n"
-	ssoPageMethod        = "Method not allowed.\n"
+	ssoPageNotSignedIn   = "Not signed in. Sign in to this site, then try again."
+	ssoPageUnavailable   = "Interview practice is not available right now. Please try again later."
+	ssoPageMisconfigured = "Interview practice is not set up correctly on this site. Please contact its support."
+	ssoPageMethod        = "Method not allowed."
 )
 
 func (h *ssoHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +73,7 @@ func (h *ssoHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Referrer-Policy", "no-referrer")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hdr.Set("Allow", "GET, HEAD")
-		ssoPage(w, http.StatusMethodNotAllowed, ssoPageMethod)
+		writePlain(w, http.StatusMethodNotAllowed, ssoPageMethod)
 		return
 	}
 
@@ -83,11 +81,11 @@ func (h *ssoHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if errors.Is(err, ErrUnauthorized) {
 			h.log(r, slog.LevelDebug, http.StatusForbidden, "resolve", err)
-			ssoPage(w, http.StatusForbidden, ssoPageNotSignedIn)
+			writePlain(w, http.StatusForbidden, ssoPageNotSignedIn)
 			return
 		}
 		h.log(r, slog.LevelError, http.StatusBadGateway, "resolve", err)
-		ssoPage(w, http.StatusBadGateway, ssoPageUnavailable)
+		writePlain(w, http.StatusBadGateway, ssoPageUnavailable)
 		return
 	}
 
@@ -95,7 +93,7 @@ func (h *ssoHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if errors.Is(err, ErrInvalidArgument) {
 			h.log(r, slog.LevelError, http.StatusInternalServerError, "login", err)
-			ssoPage(w, http.StatusInternalServerError, ssoPageMisconfigured)
+			writePlain(w, http.StatusInternalServerError, ssoPageMisconfigured)
 			return
 		}
 		level := slog.LevelError
@@ -103,22 +101,12 @@ func (h *ssoHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			level = slog.LevelDebug // the browser went away: nobody to answer
 		}
 		h.log(r, level, http.StatusBadGateway, "login", err)
-		ssoPage(w, http.StatusBadGateway, ssoPageUnavailable)
+		writePlain(w, http.StatusBadGateway, ssoPageUnavailable)
 		return
 	}
 	// No body: http.Redirect would repeat the link in an HTML page.
 	hdr.Set("Location", link)
 	w.WriteHeader(http.StatusFound)
-}
-
-// ssoPage answers status with one fixed line of plain text.
-func ssoPage(w http.ResponseWriter, status int, text string) {
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/plain; charset=utf-8")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Content-Length", strconv.Itoa(len(text)))
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, text)
 }
 
 // log reports a failure to the Client's logger, if it has one. The path is

@@ -23,8 +23,9 @@ type UserRecord struct {
 // defaults.
 type SyncOptions struct {
 	// Concurrency is the most requests Sync has in flight at once
-	// (default 8; negative is an argument error). Under rate limiting Sync
-	// runs fewer, and climbs back up to this figure as answers succeed.
+	// (default 8, at most MaxSyncConcurrency; outside 0..MaxSyncConcurrency
+	// is an argument error). Under rate limiting Sync runs fewer, and climbs
+	// back up to this figure as answers succeed.
 	Concurrency int
 	// OnProgress, when set, is called after each record finishes and once
 	// more at the end with the final counts. Calls never overlap: they all
@@ -59,6 +60,10 @@ type SyncReport struct {
 // DefaultSyncConcurrency is the Concurrency of a Sync when SyncOptions
 // leaves it at zero.
 const DefaultSyncConcurrency = 8
+
+// MaxSyncConcurrency bounds SyncOptions.Concurrency: each unit is a
+// goroutine, buffer slots and, at full speed, a connection.
+const MaxSyncConcurrency = 1024
 
 // syncRateLimitTries bounds how many times Sync tries one record that keeps
 // being rate limited: each try is a whole call, with the client's own
@@ -121,8 +126,8 @@ func (s *UsersService) Sync(ctx context.Context, users iter.Seq[UserRecord], o *
 	n := DefaultSyncConcurrency
 	var onProgress func(SyncProgress)
 	if o != nil {
-		if o.Concurrency < 0 {
-			return report, invalidArg("Sync: Concurrency must not be negative, got %d", o.Concurrency)
+		if o.Concurrency < 0 || o.Concurrency > MaxSyncConcurrency {
+			return report, invalidArg("Sync: Concurrency must be between 0 (the default, %d) and %d, got %d", DefaultSyncConcurrency, MaxSyncConcurrency, o.Concurrency)
 		}
 		if o.Concurrency > 0 {
 			n = o.Concurrency
@@ -148,7 +153,7 @@ func (s *UsersService) Sync(ctx context.Context, users iter.Seq[UserRecord], o *
 		go func() {
 			defer wg.Done()
 			for rec := range jobs {
-				results <- s.syncOne(runCtx, rec)
+				results <- s.syncOneRecovering(runCtx, rec)
 			}
 		}()
 	}
@@ -157,8 +162,8 @@ func (s *UsersService) Sync(ctx context.Context, users iter.Seq[UserRecord], o *
 	tally := syncTally{report: report, progress: SyncProgress{Total: -1}, onProgress: onProgress}
 	jobsOpen, finished := true, false
 	defer func() {
-		// Reached unfinished only when the iterator or OnProgress panicked:
-		// stop the workers and let them end before the panic goes on, so
+		// Reached unfinished only when the iterator, OnProgress or a worker
+		// (re-raised by syncTally.add) panicked: stop the workers and let them end before the panic goes on, so
 		// that no goroutine outlives the call.
 		if !finished {
 			cancel()
@@ -212,12 +217,27 @@ const (
 	syncRefreshed
 	syncFailed
 	syncInterrupted // the Sync's context ended first: not counted
+	syncPanicked    // the call panicked on a worker: re-raised on the caller's goroutine
 )
 
 type syncResult struct {
 	outcome   syncOutcome
 	partnerID string // for a failure
 	err       error  // for a failure
+	panicked  any    // for syncPanicked
+}
+
+// syncOneRecovering is syncOne on a worker goroutine: a panic there (from a
+// custom transport, say) would kill the program beyond the caller's reach,
+// so it is caught and handed to the calling goroutine, which re-raises it
+// once the workers have stopped, as a plain CreateOrUpdate call would.
+func (s *UsersService) syncOneRecovering(ctx context.Context, rec UserRecord) (r syncResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = syncResult{outcome: syncPanicked, panicked: v}
+		}
+	}()
+	return s.syncOne(ctx, rec)
 }
 
 // syncOne creates or refreshes one record, trying it again while the answer
@@ -263,6 +283,8 @@ func (t *syncTally) add(r syncResult) {
 	case syncFailed:
 		t.report.Failed = append(t.report.Failed, SyncFailure{PartnerID: r.partnerID, Err: r.err})
 		t.progress.Failed++
+	case syncPanicked:
+		panic(r.panicked)
 	default:
 		t.interrupted++
 		return

@@ -3,11 +3,9 @@ package partnerapi_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -51,29 +49,11 @@ func BenchmarkSyncLittlesLaw(b *testing.B) {
 	b.ReportMetric(rate/bound, "ratio-to-bound")
 }
 
-// cannedTransport answers every request at once with a fixed 201, so that
-// a long roster costs only the SDK's and Sync's own memory.
-type cannedTransport struct{}
-
+// cannedUser is the fixed 201 answer of BenchmarkSyncMemory's canned
+// transport (bench_test.go), so that a long roster costs only the SDK's and
+// Sync's own memory.
 const cannedUser = `{"user":{"partner_id":"x","anonymous":false,"created_at":"2015-01-01T00:00:00.000Z",` +
 	`"token":{"token":"19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417","expires_at":"2016-05-28T17:16:18.817Z"}}}`
-
-func (cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-		_ = r.Body.Close()
-	}
-	return &http.Response{
-		StatusCode:    http.StatusCreated,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(strings.NewReader(cannedUser)),
-		ContentLength: int64(len(cannedUser)),
-		Request:       r,
-	}, nil
-}
 
 // BenchmarkSyncMemory syncs a 100,000-record roster and samples the live
 // heap (after a GC) every 10,000 records. Memory is flat when the live heap
@@ -84,7 +64,7 @@ func BenchmarkSyncMemory(b *testing.B) {
 	const users, every = 100_000, 10_000
 	client, err := partnerapi.NewClient("0123456789abcdef0123456789abcdef",
 		partnerapi.WithBaseURL("http://127.0.0.1"),
-		partnerapi.WithHTTPClient(&http.Client{Transport: cannedTransport{}}))
+		partnerapi.WithHTTPClient(&http.Client{Transport: cannedTransport{status: http.StatusCreated, body: []byte(cannedUser)}}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -697,6 +697,9 @@ func TestSyncArgumentErrors(t *testing.T) {
 		"nil iterator": func() (*partnerapi.SyncReport, error) {
 			return f.client.Users.Sync(context.Background(), nil, nil)
 		},
+		"concurrency above the maximum": func() (*partnerapi.SyncReport, error) {
+			return f.client.Users.Sync(context.Background(), roster("a", 1), &partnerapi.SyncOptions{Concurrency: partnerapi.MaxSyncConcurrency + 1})
+		},
 		"negative concurrency": func() (*partnerapi.SyncReport, error) {
 			return f.client.Users.Sync(context.Background(), roster("a", 1), &partnerapi.SyncOptions{Concurrency: -1})
 		},
@@ -746,6 +749,46 @@ func TestSyncIteratorPanicReachesCaller(t *testing.T) {
 	}
 	// The client is still usable.
 	rep, err := f.client.Users.Sync(context.Background(), roster("after", 3), nil)
+	if err != nil || rep.Created != 3 {
+		t.Fatalf("%+v, %v", rep, err)
+	}
+}
+
+// panickyTransport panics on its panicAt-th request and passes the others
+// on to next.
+type panickyTransport struct {
+	next    http.RoundTripper
+	n       atomic.Int32
+	panicAt int32
+}
+
+func (p *panickyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if p.n.Add(1) == p.panicAt {
+		panic("transport broke")
+	}
+	return p.next.RoundTrip(r)
+}
+
+func TestSyncWorkerPanicReachesCaller(t *testing.T) {
+	srv := mockserver.New()
+	t.Cleanup(srv.Close)
+	p := srv.AddPartner("acme")
+	tr := &panickyTransport{next: srv.Transport(), panicAt: 5}
+	c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL),
+		partnerapi.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := func() (v any) {
+		defer func() { v = recover() }()
+		_, _ = c.Users.Sync(context.Background(), roster("pw", 40), &partnerapi.SyncOptions{Concurrency: 4})
+		return nil
+	}()
+	if got != "transport broke" {
+		t.Fatalf("recovered %v, want the transport's panic on the caller's goroutine", got)
+	}
+	// The workers have stopped and the client is still usable.
+	rep, err := c.Users.Sync(context.Background(), roster("after", 3), nil)
 	if err != nil || rep.Created != 3 {
 		t.Fatalf("%+v, %v", rep, err)
 	}

@@ -188,16 +188,6 @@ func (h *webhookHandler) authorized(hdr http.Header) bool {
 	return subtle.ConstantTimeCompare(got[:], h.keySum[:]) == 1
 }
 
-// writePlain answers status with msg as plain text, as http.Error does for
-// failures.
-func writePlain(w http.ResponseWriter, status int, msg string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, msg+"\n")
-}
-
 // webhookBody is the documented body: {"webhook": {...}}.
 type webhookBody struct {
 	Webhook *struct {

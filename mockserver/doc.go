@@ -35,7 +35,11 @@
 //     connections, counted exactly under concurrency;
 //   - a journal (Requests, WithJournalSize) of every request with the status
 //     it got;
-//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview).
+//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview);
+//   - outbound webhooks (AddWebhook, Deliveries): seeding an interview sends
+//     interview.created, interview.updated or interview.deleted to the
+//     partner's registered URLs, retried every 10 minutes of the fake's
+//     clock (Advance performs the retries that fall due), 6 attempts in all.
 //
 // The fake is strict where a real server would refuse: bad credentials,
 // another partner's or organization's data, malformed partner_ids, bodies,

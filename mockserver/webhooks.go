@@ -152,6 +152,11 @@ func (s *Server) AddWebhook(p *Partner, rawURL string) (verificationKey string) 
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
+		// Not err's text: it quotes the URL, password included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		panic("mockserver: AddWebhook: the webhook URL does not parse: " + err.Error())
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
@@ -159,12 +160,15 @@ func (a *app) fail(err error) int {
 	case errors.As(err, &ue), errors.As(err, &ce), errors.Is(err, partnerapi.ErrInvalidArgument):
 		code = exitUsage
 	}
-	msg := oneLine(err.Error())
-	for strings.HasPrefix(msg, "partnerapi: ") { // the SDK's errors carry the same prefix
-		msg = strings.TrimPrefix(msg, "partnerapi: ")
-	}
-	fmt.Fprintln(a.stderr, "partnerapi: "+msg)
+	fmt.Fprintln(a.stderr, "partnerapi: "+printable(errText(err)))
 	return code
+}
+
+// errText is err's message on one line without the "partnerapi: " prefix
+// that the SDK's errors carry, wherever a wrapped SDK error put it: the
+// CLI's own lines say "partnerapi: " once, at their start.
+func errText(err error) string {
+	return oneLine(strings.ReplaceAll(err.Error(), "partnerapi: ", ""))
 }
 
 // oneLine folds a message onto one line.
@@ -235,30 +239,18 @@ func splitCommand(cmds []*command, args []string) (words, rest []string, err err
 
 func isCommandPrefix(cmds []*command, words []string) bool {
 	for _, c := range cmds {
-		if len(c.words) >= len(words) && equalWords(c.words[:len(words)], words) {
+		if len(c.words) >= len(words) && slices.Equal(c.words[:len(words)], words) {
 			return true
 		}
 	}
 	return false
 }
 
-func equalWords(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // findCommand returns the command named by words, or nil and, when words
 // name a group ("keys"), the group.
 func findCommand(cmds []*command, words []string) (*command, string) {
 	for _, c := range cmds {
-		if equalWords(c.words, words) {
+		if slices.Equal(c.words, words) {
 			return c, ""
 		}
 	}

@@ -89,7 +89,7 @@ func keysList(ctx context.Context, inv *invocation) error {
 		case k.Key.Reveal() == c.keysKey:
 			status = "in use"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, maskKey(k.Key.Reveal()), formatTime(k.CreatedAt), status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cell(k.ID), cell(k.Name), maskKey(k.Key.Reveal()), formatTime(k.CreatedAt), status)
 	}
 	return tw.Flush()
 }
@@ -203,9 +203,14 @@ func keysRotate(ctx context.Context, inv *invocation) error {
 	fmt.Fprintf(inv.stderr, "created key %s (%q)\n", created.ID, created.Name)
 
 	if err := proveKey(ctx, c, created); err != nil {
-		msg := fmt.Sprintf("the new key %s failed its proof (%v); key %s was kept and still works", created.ID, err, oldID)
-		if delErr := c.client.APIKeys.Delete(ctx, c.partner, created.ID); delErr != nil {
-			msg += fmt.Sprintf("; removing the unproven key %s failed too (%v): remove it with partnerapi keys delete %s", created.ID, delErr, created.ID)
+		msg := fmt.Sprintf("the new key %s failed its proof (%s); key %s was kept and still works", created.ID, errText(err), oldID)
+		// The cleanup must run even when the proof failed because ctx
+		// ended (--timeout, Ctrl-C): on ctx it would fail at once and leave
+		// a live key nobody has seen. It gets a bounded context of its own.
+		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		if delErr := c.client.APIKeys.Delete(cleanupCtx, c.partner, created.ID); delErr != nil {
+			msg += fmt.Sprintf("; removing the unproven key %s failed too (%s): remove it with partnerapi keys delete %s", created.ID, errText(delErr), created.ID)
 		} else {
 			msg += fmt.Sprintf("; the unproven key %s was removed", created.ID)
 		}
@@ -224,6 +229,10 @@ func keysRotate(ctx context.Context, inv *invocation) error {
 	fmt.Fprintf(inv.stderr, "removed key %s; rotation done: store the new key (printed on stdout) now\n", oldID)
 	return nil
 }
+
+// cleanupTimeout bounds the removal of an unproven key by keys rotate,
+// which runs even after the command's context has ended.
+const cleanupTimeout = 30 * time.Second
 
 // currentKey, as the ID of keys rotate, names the key the CLI runs with.
 const currentKey = "current"

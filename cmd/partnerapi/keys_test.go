@@ -200,3 +200,62 @@ func TestKeysRotateCurrentWithMock(t *testing.T) {
 		t.Fatalf("stdout %q\nstderr:\n%s", r.stdout, r.stderr)
 	}
 }
+
+// An interrupted rotation (here --timeout, during the proof) still removes
+// the unproven key: the cleanup does not run on the command's ended
+// context. The old key keeps working and no live key is left unprinted.
+func TestKeysRotateTimeoutRemovesUnprovenKey(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	oldID := f.keyID(t)
+	// The proof (the only read of one key by id) hangs past --timeout; the
+	// fake gives up on it when the CLI hangs up.
+	f.srv.Fail(mockserver.Fault{Method: http.MethodGet, Path: "/v1/resources/partners/" + f.p.ID + "/api_keys/", Latency: time.Minute, Times: -1})
+
+	r := f.run(t, "keys", "rotate", oldID, "--name", "next", "--timeout", "1s")
+	wantCode(t, r, 1)
+	if r.stdout != "" {
+		t.Fatalf("an unproven key was printed: %q", r.stdout)
+	}
+	msg := oneErrorLine(t, keepLines(r, "partnerapi: "))
+	if !strings.Contains(msg, "failed its proof") || !strings.Contains(msg, oldID+" was kept and still works") ||
+		!strings.Contains(msg, "was removed") || strings.Contains(msg, "failed too") {
+		t.Fatalf("message: %s", msg)
+	}
+	f.srv.ClearFaults()
+	keys, err := f.sdk(t, f.p.APIKey).APIKeys.List(ctx, f.p.ID, nil)
+	if err != nil {
+		t.Fatalf("the old key no longer works: %v", err)
+	}
+	if len(keys) != 2 {
+		t.Fatalf("want the old key and the removed new one, got %+v", keys)
+	}
+	for _, k := range keys {
+		switch {
+		case k.ID == oldID && k.Removed:
+			t.Fatal("the old key was removed")
+		case k.ID != oldID && !k.Removed:
+			t.Fatalf("the unproven key %s (%q) was left live", k.ID, k.Name)
+		}
+	}
+}
+
+// An SDK error inside a message does not repeat the "partnerapi: " prefix:
+// the exact line of a failed proof.
+func TestKeysRotateProofFailureMessage(t *testing.T) {
+	f := newFixture(t)
+	oldID := f.keyID(t)
+	f.srv.Fail(mockserver.Fault{Method: http.MethodGet, Path: "/v1/resources/partners/" + f.p.ID + "/api_keys/", Status: http.StatusUnauthorized, Times: -1})
+	r := f.run(t, "keys", "rotate", oldID, "--name", "next")
+	wantCode(t, r, 1)
+	m := regexp.MustCompile(`(?m)^created key ([0-9a-f]{24}) \("next"\)$`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no created line:\n%s", r.stderr)
+	}
+	newID := m[1]
+	want := "partnerapi: the new key " + newID + " failed its proof (GET " + f.srv.URL + "/v1/resources/partners/" + f.p.ID + "/api_keys/" + newID +
+		": 401 Unauthorized (HTTPUnauthorized): injected fault); key " + oldID + " was kept and still works; the unproven key " + newID + " was removed"
+	if got := oneErrorLine(t, keepLines(r, "partnerapi: ")); got != want {
+		t.Fatalf("message:\n got %s\nwant %s", got, want)
+	}
+}

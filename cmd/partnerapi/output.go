@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // writeJSON prints v as indented JSON: the bare value, no envelope.
@@ -70,4 +72,57 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// cell is text from the server as a table shows it: on one line, and
+// unable to drive the terminal (see printable).
+func cell(s string) string { return printable(oneLine(s)) }
+
+// printable replaces every character that a terminal would act on rather
+// than show - C0 controls (ESC, BEL, tab, ...), DEL, C1 controls, line and
+// paragraph separators and the bidirectional overrides and isolates - and
+// every byte that is not UTF-8, by U+FFFD. Text from the server or the
+// roster goes through it before it reaches a terminal in table or message
+// form; --json output does not need it (encoding/json escapes controls).
+func printable(s string) string {
+	clean := true
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			clean = false
+			break
+		}
+		i += size
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// unsafeRune reports whether a terminal could act on r instead of showing
+// it: a C0 or C1 control or DEL (unicode.IsControl), U+2028/U+2029, or a
+// bidirectional embedding, override or isolate (text that reorders what
+// follows it).
+func unsafeRune(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r == '\u2028', r == '\u2029':
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strings"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/partnerid"
@@ -22,7 +21,7 @@ func usersCommands() []*command {
 				fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and send nothing (needs no configuration)")
 				fs.BoolVar(&o.deriveIDs, "derive-ids", false, "turn partner_ids that break the rules (e.g. e-mail addresses) into valid ones with partnerid.Derive")
 				fs.StringVar(&o.mapOut, "map-out", "", "with --derive-ids, write the `FILE` line,source_id,partner_id for every derived id")
-				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once (`N` >= 1)")
+				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once (`N` from 1 to 256)")
 			},
 		},
 		{
@@ -75,6 +74,8 @@ func usersTracks(ctx context.Context, inv *invocation) error {
 	if inv.opts.json {
 		return writeJSON(inv.stdout, tracks)
 	}
+	// Titles and links come from the server: cell keeps them on one line
+	// and unable to drive the terminal.
 	tw := newTable(inv.stdout)
 	for i, t := range tracks {
 		if i > 0 {
@@ -86,13 +87,13 @@ func usersTracks(ctx context.Context, inv *invocation) error {
 				done++
 			}
 		}
-		fmt.Fprintf(tw, "%s: %.0f%% (%d/%d steps)\n", oneLine(t.Title), t.Progress*100, done, len(t.Steps))
+		fmt.Fprintf(tw, "%s: %.0f%% (%d/%d steps)\n", cell(t.Title), t.Progress*100, done, len(t.Steps))
 		for _, s := range t.Steps {
 			mark := "[ ]"
 			if s.Completed {
 				mark = "[x]"
 			}
-			fmt.Fprintf(tw, "  %s %d. %s\t%s\n", mark, s.Step, oneLine(s.Title), s.Link)
+			fmt.Fprintf(tw, "  %s %d. %s\t%s\n", mark, s.Step, cell(s.Title), cell(s.Link))
 		}
 	}
 	return tw.Flush()
@@ -126,7 +127,7 @@ func usersInterviews(ctx context.Context, inv *invocation) error {
 			done = "yes"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", iv.ID, formatTime(iv.UpdatedAt), done,
-			oneLine(iv.Title), oneLine(iv.InterviewerName), strings.TrimSpace(iv.Links.Review))
+			cell(iv.Title), cell(iv.InterviewerName), cell(iv.Links.Review))
 	}
 	return tw.Flush()
 }

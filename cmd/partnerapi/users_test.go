@@ -149,3 +149,35 @@ func TestMockDemo(t *testing.T) {
 		t.Fatalf("demo sso-link: %q", r.stdout)
 	}
 }
+
+// Text from the server is printed in tables with its control characters
+// (ESC, C0, DEL, C1, bidi overrides) replaced, so it cannot drive the
+// terminal; --json keeps it as it is, escaped by encoding/json.
+func TestUsersTablesStripControlCharacters(t *testing.T) {
+	f := newFixture(t)
+	f.createUser(t, "u1")
+	const evil = "Top\x1b[31m 10\x07\u009b2J\x7f\u202eQ\tz\r\nend"
+	if _, err := f.srv.AddInterview(f.p, "u1", partnerapi.Interview{Title: evil, InterviewerName: "Jo\x1b]0;pwned\x07rdan",
+		Links: partnerapi.InterviewLinks{Review: "/r\x1b[2J"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.run(t, "users", "interviews", "u1")
+	wantCode(t, r, 0)
+	for _, bad := range []string{"\x1b", "\x07", "\u009b", "\x7f", "\u202e", "\t", "\r"} {
+		if strings.Contains(r.stdout, bad) {
+			t.Errorf("table holds %q:\n%q", bad, r.stdout)
+		}
+	}
+	for _, want := range []string{"Top\uFFFD[31m 10\uFFFD\uFFFD2J\uFFFD\uFFFDQ\uFFFDz end", "Jo\uFFFD]0;pwned\uFFFDrdan", "/r\uFFFD[2J"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table does not show %q:\n%q", want, r.stdout)
+		}
+	}
+	r = f.run(t, "users", "interviews", "u1", "--json")
+	wantCode(t, r, 0)
+	var ivs []partnerapi.Interview
+	decodeJSON(t, r.stdout, '[', &ivs)
+	if len(ivs) != 1 || ivs[0].Title != evil || strings.Contains(r.stdout, "\x1b") {
+		t.Fatalf("--json: %q", r.stdout)
+	}
+}

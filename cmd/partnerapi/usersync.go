@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/partnerid"
@@ -24,11 +25,20 @@ ignored. A UTF-8 BOM, CRLF line ends, quoted fields (with commas or quotes)
 and blank lines are fine; fields are trimmed of surrounding spaces. FILE
 "-" reads stdin.
 
-Every row that fails - bad partner_id, a missing field, malformed CSV, or
-refused by the server - is reported on stderr as "line N: ...", N the
-physical line of the file where the row starts; the others go on. The
-summary goes to stdout (--json: an object with the counts and the failed
-rows). Exit 1 if any row failed; 2 if the file or header is unusable.
+Every row that fails - bad partner_id, a missing field, malformed CSV, a
+partner_id already on an earlier line, or refused by the server - is
+reported on stderr as "line N: ...", N the physical line of the file where
+the row starts; the others go on. A partner_id that repeats an earlier
+line's (after --derive-ids) is not sent: it is reported as
+"line N: partner_id "x" repeats line M", so a refusal from the server
+names exactly one line. The summary goes to stdout (--json: an object with
+the counts and the failed rows). Exit 1 if any row failed; 2 if the file
+or header is unusable.
+
+The first row to send goes alone, before the others: if the server
+refuses it with 401 or 403, the key is wrong or may not use the users
+API, so nothing more is sent and the one error line is "the API key was
+refused (401): no row was synced" (or 403; exit 1).
 
 --dry-run checks every row and sends nothing. --derive-ids replaces each
 partner_id that breaks the rules (an e-mail address, say) by
@@ -37,15 +47,22 @@ The derived ids are not printed row by row: --map-out FILE writes them as
 CSV (line,source_id,partner_id), and users tracks/interviews/sso-link take
 --derive-ids to find a user by its original id.
 
+--concurrency is from 1 to 256.
+
 Progress goes to stderr: a bar on a terminal, a line per tenth otherwise.
-The file is read three times at most (check, send, and to match server
-failures to lines), so memory stays small whatever its size.`
+The file is read again rather than held in memory (to check, to confirm
+repeated ids, to send, to match server failures to lines); what is kept is
+an 8-byte hash and a line number per row to find repeated ids (about 40 MB
+for a million rows), plus the failed rows.`
 
 // rowFailure is a row that failed, as reported.
 type rowFailure struct {
 	Line      int    `json:"line"`
 	PartnerID string `json:"partner_id,omitempty"` // the partner_id sent (after --derive-ids)
 	Error     string `json:"error"`
+	// Named: Error names the partner_id itself, so the line does not
+	// repeat it.
+	Named bool `json:"-"`
 }
 
 // syncResult is the summary of users sync, printed with --json.
@@ -60,8 +77,8 @@ type syncResult struct {
 
 func usersSync(ctx context.Context, inv *invocation) error {
 	o := inv.opts
-	if o.concurrency < 1 {
-		return usagef("users sync: --concurrency must be at least 1, got %d", o.concurrency)
+	if o.concurrency < 1 || o.concurrency > maxConcurrency {
+		return usagef("users sync: --concurrency must be from 1 to %d, got %d", maxConcurrency, o.concurrency)
 	}
 	if o.mapOut != "" && !o.deriveIDs {
 		return usagef("users sync: --map-out needs --derive-ids")
@@ -78,13 +95,14 @@ func usersSync(ctx context.Context, inv *invocation) error {
 		fmt.Fprintln(inv.stderr, fl.String())
 	}
 
-	// Pass 1: check every row, report the bad ones, count the good ones.
-	valid, err := checkRoster(f, o, res, report)
+	// Pass 1: check every row, report the bad ones and the repeated ids,
+	// count the rows to send.
+	pl, err := checkRoster(f, o, res, report)
 	if err != nil {
 		return err
 	}
-	if !o.dryRun && valid > 0 {
-		if err := sendRoster(ctx, inv, f, valid, res, report); err != nil {
+	if !o.dryRun && pl.sendable > 0 {
+		if err := sendRoster(ctx, inv, f, pl, res, report); err != nil {
 			return err
 		}
 	}
@@ -109,12 +127,12 @@ func usersSync(ctx context.Context, inv *invocation) error {
 
 func (fl rowFailure) String() string {
 	if fl.Line == 0 {
-		return fmt.Sprintf("partner_id %q: %s", fl.PartnerID, fl.Error)
+		return printable(fmt.Sprintf("partner_id %q: %s", fl.PartnerID, fl.Error))
 	}
-	if fl.PartnerID == "" {
-		return fmt.Sprintf("line %d: %s", fl.Line, fl.Error)
+	if fl.PartnerID == "" || fl.Named {
+		return printable(fmt.Sprintf("line %d: %s", fl.Line, fl.Error))
 	}
-	return fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error)
+	return printable(fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error))
 }
 
 // openRoster opens the roster file; "-" spools stdin to a temporary file,
@@ -186,20 +204,58 @@ func resolveRow(row rosterRow, derive bool) (id string, derived bool, err error)
 	return "", false, fmt.Errorf("%v (--derive-ids turns such ids into valid ones)", partnerid.Validate(id))
 }
 
-// checkRoster is the first pass: it reports every row that cannot be sent,
-// writes the --map-out file, and returns how many rows can be sent.
-func checkRoster(f io.ReadSeeker, o *options, res *syncResult, report func(rowFailure)) (int, error) {
+// maxConcurrency bounds --concurrency: each unit is a goroutine and, at
+// full speed, a connection.
+const maxConcurrency = 256
+
+// plan is what the check pass leaves for the others.
+type plan struct {
+	sendable int          // rows to send
+	repeats  map[int]bool // lines not to send: their partner_id repeats an earlier line's
+}
+
+// repeat is a line whose partner_id repeats the one of line first.
+type repeat struct {
+	line, first int
+	id          string
+}
+
+// hashID is the 64-bit FNV-1a hash of a partner_id: the check pass keeps
+// it, not the id, to find repeated ids in little memory.
+func hashID(id string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// checkRoster is the first pass: it reports every row that cannot be sent
+// and every row whose partner_id repeats an earlier row's (it would only
+// refresh the same user, and a refusal from the server could not be told
+// apart from the first one's), writes the --map-out file, and returns the
+// plan of what to send.
+//
+// Repeats are found with a map from the hash of each partner_id to its
+// first line, about 40 bytes a row; the ids themselves are not kept. A
+// hash seen before makes the line a suspect, and the suspects are
+// confirmed by reading the ids of the lines they would repeat, so a
+// collision of hashes never drops a row.
+func checkRoster(f io.ReadSeeker, o *options, res *syncResult, report func(rowFailure)) (*plan, error) {
 	var mapW *csv.Writer
 	if o.mapOut != "" {
 		mf, err := os.Create(o.mapOut)
 		if err != nil {
-			return 0, &configError{msg: "users sync: --map-out: " + err.Error()}
+			return nil, &configError{msg: "users sync: --map-out: " + err.Error()}
 		}
 		defer mf.Close()
 		mapW = csv.NewWriter(mf)
 		mapW.Write([]string{"line", "source_id", "partner_id"})
 	}
-	valid := 0
+	pl := &plan{}
+	seen := make(map[uint64]int) // hash of a partner_id → the first line with it
+	var suspects []repeat
 	err := forEachRow(f, func(row rosterRow) bool {
 		res.Rows++
 		id, derived, err := resolveRow(row, o.deriveIDs)
@@ -211,67 +267,171 @@ func checkRoster(f io.ReadSeeker, o *options, res *syncResult, report func(rowFa
 			report(fl)
 			return true
 		}
-		valid++
+		pl.sendable++
 		if derived {
 			res.Derived++
 			if mapW != nil {
 				mapW.Write([]string{strconv.Itoa(row.Line), row.PartnerID, id})
 			}
 		}
+		h := hashID(id)
+		if first, ok := seen[h]; ok {
+			// strings.Clone: the id shares its row's memory.
+			suspects = append(suspects, repeat{line: row.Line, first: first, id: strings.Clone(id)})
+		} else {
+			seen[h] = row.Line
+		}
 		return true
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if mapW != nil {
 		mapW.Flush()
 		if err := mapW.Error(); err != nil {
-			return 0, fmt.Errorf("users sync: --map-out: %w", err)
+			return nil, fmt.Errorf("users sync: --map-out: %w", err)
 		}
 	}
-	return valid, nil
+	if len(suspects) > 0 {
+		repeats, err := confirmRepeats(f, o.deriveIDs, suspects)
+		if err != nil {
+			return nil, err
+		}
+		pl.repeats = make(map[int]bool, len(repeats))
+		for _, r := range repeats {
+			pl.repeats[r.line] = true
+			pl.sendable--
+			report(rowFailure{Line: r.line, PartnerID: r.id, Named: true,
+				Error: fmt.Sprintf("partner_id %q repeats line %d", r.id, r.first)})
+		}
+	}
+	return pl, nil
 }
 
-// sendRoster is the second pass, Users.Sync over the good rows with
-// progress on stderr, and, when the server refused some, the third: the
-// failures' partner_ids are matched back to their lines. Only the failures
-// are kept in memory.
-func sendRoster(ctx context.Context, inv *invocation, f io.ReadSeeker, valid int, res *syncResult, report func(rowFailure)) error {
+// confirmRepeats reads the ids of the lines the suspects' hashes point to
+// and returns the suspects that truly repeat an earlier line, in line
+// order. A suspect whose hash only collides with another id's is a row
+// like any other: it is sent, unless it repeats such a row itself.
+func confirmRepeats(f io.ReadSeeker, derive bool, suspects []repeat) ([]repeat, error) {
+	firstIDs := make(map[int]string, len(suspects))
+	for _, s := range suspects {
+		firstIDs[s.first] = ""
+	}
+	left := len(firstIDs)
+	err := forEachRow(f, func(row rosterRow) bool {
+		if _, ok := firstIDs[row.Line]; ok {
+			if id, _, err := resolveRow(row, derive); err == nil {
+				firstIDs[row.Line] = strings.Clone(id)
+			}
+			left--
+		}
+		return left > 0
+	})
+	if err != nil {
+		return nil, err
+	}
+	var repeats []repeat
+	collided := map[string]int{} // id → the first line of an id that only collided
+	for _, s := range suspects {
+		switch first, ok := collided[s.id]; {
+		case firstIDs[s.first] == s.id:
+			repeats = append(repeats, s)
+		case ok:
+			repeats = append(repeats, repeat{line: s.line, first: first, id: s.id})
+		default:
+			collided[s.id] = s.line
+		}
+	}
+	return repeats, nil
+}
+
+// sendableRows calls fn with every row to send after line after, in
+// order, until fn returns false: rows the check pass reported are skipped.
+func sendableRows(f io.ReadSeeker, derive bool, pl *plan, after int, fn func(line int, rec partnerapi.UserRecord) bool) error {
+	return forEachRow(f, func(row rosterRow) bool {
+		if row.Line <= after || pl.repeats[row.Line] {
+			return true
+		}
+		id, _, err := resolveRow(row, derive)
+		if err != nil {
+			return true // reported by the first pass
+		}
+		return fn(row.Line, partnerapi.UserRecord{PartnerID: id, Params: row.Params})
+	})
+}
+
+// sendRoster sends the rows with Users.Sync, progress on stderr, in two
+// steps. The first row goes alone: if the server refuses it with 401 or
+// 403, the key is wrong or may not use the users API, and the sync stops
+// with one line instead of a refusal per row. Then the rest, several at a
+// time. When the server refused some rows, the roster is read again to
+// match their partner_ids back to their lines; only the failures are kept
+// in memory.
+func sendRoster(ctx context.Context, inv *invocation, f io.ReadSeeker, pl *plan, res *syncResult, report func(rowFailure)) error {
 	c, err := inv.connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.close()
 	derive := inv.opts.deriveIDs
+
+	// Step 1: the first row alone.
+	firstLine := 0
 	var readErr error
-	roster := func(yield func(partnerapi.UserRecord) bool) {
-		readErr = forEachRow(f, func(row rosterRow) bool {
-			id, _, err := resolveRow(row, derive)
-			if err != nil {
-				return true // reported by the first pass
-			}
-			return yield(partnerapi.UserRecord{PartnerID: id, Params: row.Params})
+	first := func(yield func(partnerapi.UserRecord) bool) {
+		readErr = sendableRows(f, derive, pl, 0, func(line int, rec partnerapi.UserRecord) bool {
+			firstLine = line
+			yield(rec)
+			return false
 		})
 	}
-	bar := newProgress(inv.stderr, isTerminal(inv.stderr, inv.getenv), valid)
-	var last partnerapi.SyncProgress
-	sr, syncErr := c.client.Users.Sync(ctx, roster, &partnerapi.SyncOptions{
-		Concurrency: inv.opts.concurrency,
-		OnProgress: func(p partnerapi.SyncProgress) {
-			last = p
-			bar.update(p)
-		},
-	})
-	bar.finish(last)
+	sr, syncErr := c.client.Users.Sync(ctx, first, &partnerapi.SyncOptions{Concurrency: 1})
 	if readErr != nil {
 		return readErr
 	}
-	if sr != nil {
-		res.Created, res.Refreshed = sr.Created, sr.Refreshed
-		if len(sr.Failed) > 0 {
-			if err := matchFailures(f, derive, sr.Failed, report); err != nil {
-				return err
-			}
+	if syncErr == nil && len(sr.Failed) == 1 {
+		var apiErr *partnerapi.Error
+		if err := sr.Failed[0].Err; (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) &&
+			errors.As(err, &apiErr) {
+			return fmt.Errorf("users sync: the API key was refused (%d): no row was synced", apiErr.StatusCode)
+		}
+	}
+	failed := sr.Failed
+	done := partnerapi.SyncProgress{Done: sr.Created + sr.Refreshed + len(sr.Failed), Created: sr.Created, Refreshed: sr.Refreshed, Failed: len(sr.Failed)}
+
+	// Step 2: the rest, with the first row's counts in the progress.
+	if syncErr == nil {
+		rest := func(yield func(partnerapi.UserRecord) bool) {
+			readErr = sendableRows(f, derive, pl, firstLine, func(_ int, rec partnerapi.UserRecord) bool {
+				return yield(rec)
+			})
+		}
+		bar := newProgress(inv.stderr, isTerminal(inv.stderr, inv.getenv), pl.sendable)
+		bar.update(done) // drawn only now: a refused key shows no progress
+		last := done
+		sr, syncErr = c.client.Users.Sync(ctx, rest, &partnerapi.SyncOptions{
+			Concurrency: inv.opts.concurrency,
+			OnProgress: func(p partnerapi.SyncProgress) {
+				p.Done += done.Done
+				p.Created += done.Created
+				p.Refreshed += done.Refreshed
+				p.Failed += done.Failed
+				last = p
+				bar.update(p)
+			},
+		})
+		bar.finish(last)
+		if readErr != nil {
+			return readErr
+		}
+		done.Created += sr.Created
+		done.Refreshed += sr.Refreshed
+		failed = append(failed, sr.Failed...)
+	}
+	res.Created, res.Refreshed = done.Created, done.Refreshed
+	if len(failed) > 0 {
+		if err := matchFailures(f, derive, pl, failed, report); err != nil {
+			return err
 		}
 	}
 	if syncErr != nil {
@@ -282,31 +442,28 @@ func sendRoster(ctx context.Context, inv *invocation, f io.ReadSeeker, valid int
 }
 
 // matchFailures reads the roster again to report each failure of Sync at
-// its line. A partner_id on several lines takes its failures in line
-// order.
-func matchFailures(f io.ReadSeeker, derive bool, failed []partnerapi.SyncFailure, report func(rowFailure)) error {
+// its line. Repeated partner_ids were not sent, so each failure has one
+// line; should one id still come back twice, its failures go to its lines
+// in order.
+func matchFailures(f io.ReadSeeker, derive bool, pl *plan, failed []partnerapi.SyncFailure, report func(rowFailure)) error {
 	byID := make(map[string][]error, len(failed))
 	for _, sf := range failed {
 		byID[sf.PartnerID] = append(byID[sf.PartnerID], sf.Err)
 	}
-	err := forEachRow(f, func(row rosterRow) bool {
-		id, _, err := resolveRow(row, derive)
-		if err != nil {
-			return true
-		}
-		if errs := byID[id]; len(errs) > 0 {
-			report(rowFailure{Line: row.Line, PartnerID: id, Error: oneLine(errs[0].Error())})
+	err := sendableRows(f, derive, pl, 0, func(line int, rec partnerapi.UserRecord) bool {
+		if errs := byID[rec.PartnerID]; len(errs) > 0 {
+			report(rowFailure{Line: line, PartnerID: rec.PartnerID, Error: errText(errs[0])})
 			if len(errs) == 1 {
-				delete(byID, id)
+				delete(byID, rec.PartnerID)
 			} else {
-				byID[id] = errs[1:]
+				byID[rec.PartnerID] = errs[1:]
 			}
 		}
 		return len(byID) > 0
 	})
 	for id, errs := range byID { // not found again: reported without a line
 		for _, e := range errs {
-			report(rowFailure{PartnerID: id, Error: oneLine(e.Error())})
+			report(rowFailure{PartnerID: id, Error: errText(e)})
 		}
 	}
 	return err

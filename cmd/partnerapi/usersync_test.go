@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,5 +197,128 @@ func TestSyncProgressPlainWhenPiped(t *testing.T) {
 	}
 	if len(progress) < 2 || len(progress) > 11 || progress[len(progress)-1] != "sync: 25/25 rows (100%): created 25, refreshed 0, failed 0" {
 		t.Fatalf("progress lines:\n%s", strings.Join(progress, "\n"))
+	}
+}
+
+// A partner_id on several lines is sent once, from its first line; each
+// later line is a failed row naming the first, so that a failure from the
+// server maps to exactly one line.
+func TestSyncDuplicateIDs(t *testing.T) {
+	f := newFixture(t)
+	// The first (and only) POST for smith is refused.
+	f.srv.Fail(mockserver.Fault{Method: http.MethodPost, Path: "/api/users/smith", Status: http.StatusUnprocessableEntity})
+	const dup = "partner_id,first_name,last_name,email\n" + // 1
+		"smith,John,Smith,js@example.com\n" + // 2
+		"ann,Ann,Lee,ann@example.com\n" + // 3
+		"smith,Jon,Smith,js2@example.com\n" + // 4: repeats line 2
+		"mail@example.com,Max,Mail,mail@example.com\n" + // 5: derived
+		"\n" + // 6
+		"smith,J,S,js3@example.com\n" + // 7: repeats line 2
+		"mail@example.com,Max,Mail,mail@example.com\n" // 8: repeats line 5 once derived
+	path := writeFile(t, dup)
+	derived := partnerid.Derive("mail@example.com")
+
+	r := f.run(t, "users", "sync", path, "--derive-ids", "--concurrency", "4", "--json")
+	wantCode(t, r, 1)
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	if res.Rows != 6 || res.Created != 2 || res.Refreshed != 0 || len(res.Failed) != 4 {
+		t.Fatalf("result: %+v", res)
+	}
+	if f := res.Failed[0]; f.Line != 2 || f.PartnerID != "smith" || !strings.Contains(f.Error, "422") {
+		t.Errorf("the refused row: %+v", f)
+	}
+	for i, want := range []rowFailure{
+		{Line: 4, PartnerID: "smith", Error: `partner_id "smith" repeats line 2`},
+		{Line: 7, PartnerID: "smith", Error: `partner_id "smith" repeats line 2`},
+		{Line: 8, PartnerID: derived, Error: `partner_id "` + derived + `" repeats line 5`},
+	} {
+		if diff := cmp.Diff(want, res.Failed[i+1]); diff != "" {
+			t.Errorf("failed[%d] (-want +got):\n%s", i+1, diff)
+		}
+	}
+	for _, want := range []string{
+		`line 2: partner_id "smith": POST `,
+		`line 4: partner_id "smith" repeats line 2`,
+		`line 7: partner_id "smith" repeats line 2`,
+		`line 8: partner_id "` + derived + `" repeats line 5`,
+	} {
+		if !strings.Contains(r.stderr, want+"\n") && !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	posts := map[string]int{}
+	for _, req := range f.srv.Requests() {
+		if req.Method == http.MethodPost {
+			posts[strings.TrimPrefix(req.Path, "/api/users/")]++
+		}
+	}
+	if want := map[string]int{"smith": 1, "ann": 1, derived: 1}; !cmp.Equal(posts, want) {
+		t.Fatalf("POSTs by id: %v, want %v", posts, want)
+	}
+
+	// --dry-run finds the same repeats without a request.
+	before := len(f.srv.Requests())
+	r = f.run(t, "users", "sync", path, "--dry-run")
+	wantCode(t, r, 1)
+	if !strings.Contains(r.stderr, `line 4: partner_id "smith" repeats line 2`) || !strings.Contains(r.stdout, "dry run: 6 rows checked: 2 ok, 4 failed") {
+		t.Fatalf("dry run: stdout %q\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	if len(f.srv.Requests()) != before {
+		t.Fatal("--dry-run sent requests")
+	}
+}
+
+// A wrong key: the first row is refused with 401, nothing else is sent,
+// and the whole failure is one line, not one per row.
+func TestSyncWrongKeyIsOneLine(t *testing.T) {
+	f := newFixture(t)
+	const canary = "c4a4a7c0ffee0123456789abcdef0042"
+	env := []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_KEY=" + canary}
+	var b strings.Builder
+	b.WriteString("partner_id,first_name,last_name,email\n")
+	for i := range 40 {
+		b.WriteString("p" + strconv.Itoa(i) + ",F,L,e@example.com\n")
+	}
+	path := writeFile(t, b.String())
+	for _, args := range [][]string{{"users", "sync", path}, {"users", "sync", path, "--json", "--concurrency", "16"}} {
+		before := len(f.srv.Requests())
+		r := runCLI(t, env, []string{canary, f.p.APIKey}, "", args...)
+		wantCode(t, r, 1, args...)
+		if r.stdout != "" {
+			t.Errorf("%v: stdout: %q", args, r.stdout)
+		}
+		if msg := oneErrorLine(t, r); msg != "partnerapi: users sync: the API key was refused (401): no row was synced" {
+			t.Errorf("%v: message: %s", args, msg)
+		}
+		if n := len(f.srv.Requests()) - before; n != 1 {
+			t.Errorf("%v: %d requests sent with a refused key, want 1", args, n)
+		}
+	}
+	// 403 (the key may not use the users API) stops the same way.
+	f.srv.Fail(mockserver.Fault{Method: http.MethodPost, Path: "/api/users/", Status: http.StatusForbidden, Times: -1})
+	r := f.run(t, "users", "sync", path)
+	wantCode(t, r, 1)
+	if msg := oneErrorLine(t, r); msg != "partnerapi: users sync: the API key was refused (403): no row was synced" {
+		t.Errorf("message: %s", msg)
+	}
+}
+
+// A hash collision never drops a row: a suspect whose hash matched another
+// id's line is sent, and only its own later repeats are dropped.
+func TestConfirmRepeatsCollision(t *testing.T) {
+	const csvText = "partner_id,first_name,last_name,email\n" + // 1
+		"a,F,L,e@example.com\n" + // 2
+		"b,F,L,e@example.com\n" + // 3: pretend hash(b) == hash(a)
+		"a,F,L,e@example.com\n" + // 4: a true repeat of 2
+		"b,F,L,e@example.com\n" // 5: a repeat of 3, though its hash points at 2
+	suspects := []repeat{{line: 3, first: 2, id: "b"}, {line: 4, first: 2, id: "a"}, {line: 5, first: 2, id: "b"}}
+	got, err := confirmRepeats(strings.NewReader(csvText), false, suspects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []repeat{{line: 4, first: 2, id: "a"}, {line: 5, first: 3, id: "b"}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(repeat{})); diff != "" {
+		t.Fatalf("repeats (-want +got):\n%s", diff)
 	}
 }
