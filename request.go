@@ -54,7 +54,7 @@ func (c *client) do(ctx context.Context, r request, out any) (int, error) {
 		body = b
 	}
 
-	st := &callState{idempotent: r.idempotent}
+	st := &callState{idempotent: r.idempotent, gate: syncGateFrom(ctx)}
 	req, err := retryablehttp.NewRequestWithContext(withCallState(ctx, st), r.method, rawURL, body)
 	if err != nil {
 		return 0, invalidArg("building the request: %v", err)

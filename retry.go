@@ -17,8 +17,9 @@ import (
 type callState struct {
 	idempotent bool // may be resent after it reached the server
 	attempts   int
-	gated      bool   // the current attempt holds a slot of a Users.Sync gate (sync.go)
-	gateEpoch  uint64 // the gate's epoch when it admitted the attempt
+	gate       *syncGate // the Users.Sync pacing this call, if any (sync.go)
+	gated      bool      // the current attempt holds a slot of gate
+	gateEpoch  uint64    // gate's epoch when it admitted the attempt
 }
 
 type callStateKey struct{}
@@ -41,13 +42,13 @@ func callStateFrom(ctx context.Context) *callState {
 // Other statuses are never retried. A Retry-After longer than the maximum
 // wait is not waited out: the answer goes back to the caller at once.
 func (c *client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if g := syncGateFrom(ctx); g != nil {
-		g.attemptDone(callStateFrom(ctx), resp) // inside a Users.Sync: free the slot, learn from a 429
+	st := callStateFrom(ctx)
+	if st != nil && st.gate != nil {
+		st.gate.attemptDone(st, resp) // inside a Users.Sync: free the slot, learn from a 429
 	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	st := callStateFrom(ctx)
 	idempotent := st != nil && st.idempotent
 	if err != nil {
 		if permanent(err) {

@@ -327,6 +327,8 @@ func withSyncGate(ctx context.Context, g *syncGate) context.Context {
 	return context.WithValue(ctx, syncGateKey{}, g)
 }
 
+// syncGateFrom is read once per call, by the request path, into its
+// callState; the per-attempt hooks use that.
 func syncGateFrom(ctx context.Context) *syncGate {
 	g, _ := ctx.Value(syncGateKey{}).(*syncGate)
 	return g
@@ -338,15 +340,11 @@ func syncGateFrom(ctx context.Context) *syncGate {
 // send for the ended context.
 func gateAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
 	ctx := req.Context()
-	g := syncGateFrom(ctx)
-	if g == nil {
-		return
-	}
 	st := callStateFrom(ctx)
-	if st == nil {
+	if st == nil || st.gate == nil {
 		return
 	}
-	if epoch, ok := g.acquire(ctx); ok {
+	if epoch, ok := st.gate.acquire(ctx); ok {
 		st.gated, st.gateEpoch = true, epoch
 	}
 }

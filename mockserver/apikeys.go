@@ -296,13 +296,9 @@ func (ex *exchange) keyBody() (name *string, ok bool) {
 		ex.fail(http.StatusUnsupportedMediaType, "the body must be JSON")
 		return nil, false
 	}
-	b := trimJSONSpace(ex.body)
-	if len(b) == 0 {
-		return nil, true
-	}
-	if b[0] != '{' {
-		ex.fail(http.StatusBadRequest, "the body must be a JSON object")
-		return nil, false
+	b, ok := ex.jsonObjectBody()
+	if !ok || b == nil {
+		return nil, ok
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

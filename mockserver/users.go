@@ -314,13 +314,9 @@ func (ex *exchange) userParams() (userParams, bool) {
 		ex.fail(http.StatusUnsupportedMediaType, "the body must be JSON or form-encoded")
 		return p, false
 	}
-	b := trimJSONSpace(ex.body)
-	if len(b) == 0 {
-		return p, true
-	}
-	if b[0] != '{' {
-		ex.fail(http.StatusBadRequest, "the body must be a JSON object")
-		return p, false
+	b, ok := ex.jsonObjectBody()
+	if !ok || b == nil {
+		return p, ok
 	}
 	var in struct {
 		FirstName string `json:"first_name"`
@@ -339,6 +335,21 @@ func (ex *exchange) userParams() (userParams, bool) {
 	}
 	p.firstName, p.lastName, p.email = in.FirstName, in.LastName, in.Email
 	return p, true
+}
+
+// jsonObjectBody returns the body trimmed of JSON white space, nil when it
+// is empty (a body that sets nothing); a body that is not a JSON object is
+// answered 400 here, and ok is false.
+func (ex *exchange) jsonObjectBody() (b []byte, ok bool) {
+	b = trimJSONSpace(ex.body)
+	if len(b) == 0 {
+		return nil, true
+	}
+	if b[0] != '{' {
+		ex.fail(http.StatusBadRequest, "the body must be a JSON object")
+		return nil, false
+	}
+	return b, true
 }
 
 func trimJSONSpace(b []byte) []byte {
