@@ -3,23 +3,25 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	partnerapi "github.com/partnerapi/go-partnerapi"
 )
 
 // On a terminal (stderr a pseudo-terminal) users sync draws a bar redrawn
-// in place with carriage returns; stdout, a pipe, still gets the plain
-// summary.
+// in place with carriage returns; stdout, a file, still gets the plain
+// summary. util-linux's script(1) provides the terminal, so the test needs
+// no Go dependency for it.
 func TestSyncProgressBarOnTerminal(t *testing.T) {
+	scriptPath, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatalf("script(1) from util-linux is needed to run the CLI on a terminal: %v", err)
+	}
 	f := newFixture(t)
 	var b strings.Builder
 	b.WriteString("partner_id,first_name,last_name,email\n")
@@ -27,30 +29,20 @@ func TestSyncProgressBarOnTerminal(t *testing.T) {
 		b.WriteString("t" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + ",F,L,e@example.com\n")
 	}
 	path := writeFile(t, b.String())
+	stdoutPath := filepath.Join(t.TempDir(), "stdout")
 
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a safety net, not an assertion
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, "users", "sync", path)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "TERM=xterm"}, f.env...)
-	var stdout bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, tty
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	tty.Close() // the child has its own copy; EOF (EIO) comes when it exits
+	// script runs the command on a new pseudo-terminal and copies what the
+	// terminal shows to its own stdout; the inner shell sends the CLI's
+	// stdout to a file, so only stderr is on the terminal.
+	inner := shellQuote(binPath) + " users sync " + shellQuote(path) + " >" + shellQuote(stdoutPath)
+	cmd := exec.CommandContext(ctx, scriptPath, "-q", "-e", "-c", inner, "/dev/null")
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "TERM=xterm", "SHELL=/bin/sh"}, f.env...)
 	var term bytes.Buffer
-	copied := make(chan error, 1)
-	go func() { _, err := io.Copy(&term, ptmx); copied <- err }()
-	if err := cmd.Wait(); err != nil {
+	cmd.Stdout, cmd.Stderr = &term, &term
+	if err := cmd.Run(); err != nil {
 		t.Fatalf("sync on a terminal: %v\n%s", err, term.String())
-	}
-	if err := <-copied; err != nil && !errors.Is(err, syscall.EIO) {
-		t.Fatalf("reading the terminal: %v", err)
 	}
 	out := term.String()
 	if !strings.Contains(out, "\r[") || !strings.Contains(out, "] 100% 40/40") || !strings.Contains(out, "created 40") {
@@ -62,10 +54,17 @@ func TestSyncProgressBarOnTerminal(t *testing.T) {
 	if strings.Count(out, "\r[") < 2 {
 		t.Fatalf("the bar was not redrawn: %q", out)
 	}
-	if got := strings.TrimSpace(stdout.String()); got != "users sync: 40 rows: 40 created, 0 refreshed, 0 failed (0 ids derived)" {
+	stdout, err := os.ReadFile(stdoutPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(stdout)); got != "users sync: 40 rows: 40 created, 0 refreshed, 0 failed (0 ids derived)" {
 		t.Fatalf("stdout: %q", got)
 	}
 }
+
+// shellQuote quotes s for /bin/sh.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // The bar's drawing depends only on counts: one redraw per percent on a
 // terminal, one line per tenth otherwise, and the final counts always.
