@@ -193,7 +193,7 @@ func TestUppercaseObjectIDsAreAccepted(t *testing.T) {
 			writeJSON(w, 200, `[]`)
 			return
 		}
-		writeJSON(w, 200, `{}`)
+		writeJSON(w, 200, `{"id": "`+seedKeyID+`", "key": "k"}`)
 	})}
 	c, mux := setup(t)
 	mux.Handle("/", rec)

@@ -219,13 +219,19 @@ func TestNeverRetried(t *testing.T) {
 
 func TestCheckRetryErrors(t *testing.T) {
 	c := newTestClient(t, testKey)
-	idem := withCallState(context.Background(), &callState{idempotent: true})
-	once := withCallState(context.Background(), &callState{idempotent: false})
-	canceled, cancel := context.WithCancel(idem)
+	// A call's kind, idempotent or not, picks its retry policy.
+	type kind struct {
+		context.Context
+		idempotent bool
+	}
+	idem := kind{context.Background(), true}
+	once := kind{context.Background(), false}
+	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
+	canceled := kind{ctx, true}
 	for _, tc := range []struct {
 		name          string
-		ctx           context.Context
+		ctx           kind
 		err           error
 		want, wantErr bool
 	}{
@@ -239,9 +245,9 @@ func TestCheckRetryErrors(t *testing.T) {
 		{"invalid certificate", idem, x509.CertificateInvalidError{}, false, false},
 		{"response too large", idem, fmt.Errorf("reading: %w", ErrResponseTooLarge), false, false},
 		{"context ended", canceled, errors.New("anything"), false, true},
-		{"no call state (treated as not idempotent)", context.Background(), io.ErrUnexpectedEOF, false, false},
+		{"no call state (treated as not idempotent)", kind{context.Background(), false}, io.ErrUnexpectedEOF, false, false},
 	} {
-		got, err := c.c.checkRetry(tc.ctx, nil, tc.err)
+		got, err := c.c.retry.policy(tc.ctx.idempotent)(tc.ctx, nil, tc.err)
 		if got != tc.want || (err != nil) != tc.wantErr {
 			t.Errorf("%s: checkRetry = %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.wantErr)
 		}
@@ -377,7 +383,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 					return
 				}
 				if r.Method == "POST" {
-					writeJSON(w, 201, `{"id": "`+seedKeyID+`"}`)
+					writeJSON(w, 201, `{"id": "`+seedKeyID+`", "key": "k"}`)
 					return
 				}
 				writeJSON(w, 200, `{"tracks": []}`)
@@ -535,7 +541,7 @@ func TestRetryReplaysBodiesByteIdentically(t *testing.T) {
 					writeJSON(w, tc.status, `{}`)
 					return
 				}
-				writeJSON(w, 200, `{"user": {"partner_id": "abc"}}`)
+				writeJSON(w, 200, `{"id": "`+seedKeyID+`", "key": "k", "user": {"partner_id": "abc", "token": {"token": "t"}}}`)
 			})}
 			c, mux := setup(t, WithRetry(3, time.Millisecond, 2*time.Millisecond))
 			mux.Handle("/", rec)
@@ -690,7 +696,7 @@ func TestWithHTTPClientIsUsedNotModified(t *testing.T) {
 	if hc.Timeout != 7*time.Second || hc.Jar != jar {
 		t.Error("the caller's Timeout or Jar changed")
 	}
-	inner := c.c.http.HTTPClient
+	inner := &c.c.httpClient
 	if inner == hc {
 		t.Fatal("the SDK works on the caller's *http.Client itself, not a copy")
 	}

@@ -120,8 +120,8 @@ func (h *ssoHandler) log(r *http.Request, level slog.Level, status int, stage st
 	c.logger.LogAttrs(r.Context(), level, "partnerapi SSO handler failed",
 		slog.Int("status", status),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("path", c.red.text(r.URL.Path, maxURLShown)),
 		slog.String("stage", stage),
-		slog.String("error", c.scrub(err.Error())),
+		slog.String("error", c.red.text(err.Error(), maxCauseShown)),
 	)
 }
