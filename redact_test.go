@@ -26,10 +26,10 @@ var verbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3v",
 
 func TestNothingPrintsACredential(t *testing.T) {
 	c := canaryClient(t)
-	key := APIKey{ID: seedKeyID, Key: canaryKey, Name: "n", Partner: seedPartner, CreatedAt: time.Now()}
-	token := Token{Token: canaryToken, ExpiresAt: time.Now()}
+	key := APIKey{ID: seedKeyID, Key: NewSecret(canaryKey), Name: "n", Partner: seedPartner, CreatedAt: time.Now()}
+	token := Token{Token: NewSecret(canaryToken), ExpiresAt: time.Now()}
 	user := User{PartnerID: "abc", Token: token, Created: true}
-	secret := Secret(canaryKey)
+	secret := NewSecret(canaryKey)
 	values := map[string]any{
 		"Secret":              secret,
 		"*Secret":             &secret,
@@ -39,8 +39,8 @@ func TestNothingPrintsACredential(t *testing.T) {
 		"Token":               token,
 		"User":                user,
 		"*User":               &user,
-		"map of Secret":       map[string]Secret{"k": canaryKey},
-		"struct holding":      struct{ S Secret }{canaryToken},
+		"map of Secret":       map[string]Secret{"k": NewSecret(canaryKey)},
+		"struct holding":      struct{ S Secret }{NewSecret(canaryToken)},
 		"reflect.Value":       reflect.ValueOf(secret),
 		"*Client":             c,
 		"Client":              *c,
@@ -70,7 +70,7 @@ func TestNothingPrintsACredential(t *testing.T) {
 	if secret.Reveal() != canaryKey {
 		t.Error("Reveal does not return the value")
 	}
-	if got := fmt.Sprint(Secret("")); got != "" {
+	if got := fmt.Sprint(NewSecret("")); got != "" {
 		t.Errorf("an empty Secret prints as %q; want nothing", got)
 	}
 	var zero Client
@@ -79,8 +79,8 @@ func TestNothingPrintsACredential(t *testing.T) {
 
 func TestSlogNeverShowsACredential(t *testing.T) {
 	c := canaryClient(t)
-	key := APIKey{ID: seedKeyID, Key: canaryKey}
-	user := User{PartnerID: "abc", Token: Token{Token: canaryToken}}
+	key := APIKey{ID: seedKeyID, Key: NewSecret(canaryKey)}
+	user := User{PartnerID: "abc", Token: Token{Token: NewSecret(canaryToken)}}
 	for name, newHandler := range map[string]func(io.Writer) slog.Handler{
 		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
 		"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
@@ -88,14 +88,14 @@ func TestSlogNeverShowsACredential(t *testing.T) {
 		var buf bytes.Buffer
 		l := slog.New(newHandler(&buf))
 		l.Info("values",
-			"secret", Secret(canaryKey),
+			"secret", NewSecret(canaryKey),
 			"key", key, "keyptr", &key,
 			"user", user, "token", user.Token,
 			"client", c,
-			slog.Group("g", "s", Secret(canaryToken)),
-			slog.Any("any", Secret(canaryKeysKey)),
+			slog.Group("g", "s", NewSecret(canaryToken)),
+			slog.Any("any", NewSecret(canaryKeysKey)),
 		)
-		l.With("secret", Secret(canaryKey)).Info("with")
+		l.With("secret", NewSecret(canaryKey)).Info("with")
 		out := buf.String()
 		checkNoLeak(t, name+" handler output", out)
 		if !strings.Contains(out, "[REDACTED]") {
@@ -105,10 +105,10 @@ func TestSlogNeverShowsACredential(t *testing.T) {
 }
 
 func TestJSONNeverShowsACredential(t *testing.T) {
-	key := APIKey{ID: seedKeyID, Key: canaryKey, Name: "n", Partner: seedPartner}
-	user := User{PartnerID: "abc", Token: Token{Token: canaryToken}}
+	key := APIKey{ID: seedKeyID, Key: NewSecret(canaryKey), Name: "n", Partner: seedPartner}
+	user := User{PartnerID: "abc", Token: Token{Token: NewSecret(canaryToken)}}
 	for name, v := range map[string]any{
-		"APIKey": key, "*APIKey": &key, "[]APIKey": []APIKey{key}, "User": user, "Token": user.Token, "Secret": Secret(canaryKey),
+		"APIKey": key, "*APIKey": &key, "[]APIKey": []APIKey{key}, "User": user, "Token": user.Token, "Secret": NewSecret(canaryKey),
 	} {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -119,9 +119,8 @@ func TestJSONNeverShowsACredential(t *testing.T) {
 			t.Errorf("%s as JSON: %s; want \"[REDACTED]\" in place of the secret", name, b)
 		}
 	}
-	// Text encoders see [REDACTED] too. (A Secret used as a JSON map key is
-	// not: encoding/json writes string-kinded keys directly.)
-	if b, err := Secret(canaryKey).MarshalText(); err != nil || string(b) != "[REDACTED]" {
+	// Text encoders see [REDACTED] too.
+	if b, err := NewSecret(canaryKey).MarshalText(); err != nil || string(b) != "[REDACTED]" {
 		t.Errorf("MarshalText = %q, %v", b, err)
 	}
 	// Decoding still reads the real value, as the APIs send it.
@@ -280,7 +279,7 @@ func TestArgumentErrorsNeverShowACredential(t *testing.T) {
 func TestSSOErrorsNeverShowTheToken(t *testing.T) {
 	c, rt := noIOClient(t)
 	for _, o := range badLoginOptions {
-		_, err := c.SSO.URL(canaryToken, &o)
+		_, err := c.SSO.URL(NewSecret(canaryToken), &o)
 		if err == nil {
 			t.Fatalf("SSO.URL(%+v): no error", o)
 		}

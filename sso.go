@@ -44,7 +44,7 @@ func (s *SSOService) LoginURL(ctx context.Context, partnerID string, p *UserPara
 
 // URL builds the login link for a token already in hand, with no I/O.
 func (s *SSOService) URL(token Secret, o *LoginOptions) (string, error) {
-	if token == "" {
+	if token.Reveal() == "" {
 		return "", invalidArg("the SSO token is empty")
 	}
 	if err := checkLoginOptions(o); err != nil {
