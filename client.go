@@ -128,13 +128,37 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	return cl, nil
 }
 
-// configRedactor is the redactor of every credential cfg and apiKey carry.
+// configRedactor is the redactor of every credential cfg and apiKey carry:
+// the two keys, and an organization that looks like a key (the two swapped
+// by mistake: a key is a valid DNS label, so it makes a host name).
 func configRedactor(apiKey string, cfg config) *redactor {
-	keysKey := ""
+	keysKey, org := "", ""
 	if cfg.keysKey != nil {
 		keysKey = *cfg.keysKey
 	}
-	return newRedactor(apiKey, keysKey)
+	if looksLikeKey(cfg.org) {
+		org = cfg.org
+	}
+	return newRedactor(apiKey, keysKey, org)
+}
+
+// looksLikeKey reports whether s could be an API key rather than an
+// organization's name: 20 characters or more, with letters and digits
+// mixed, as random keys have and subdomains seldom do.
+func looksLikeKey(s string) bool {
+	if len(s) < 20 {
+		return false
+	}
+	letter, digit := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		}
+	}
+	return letter && digit
 }
 
 // newClient checks the collected configuration and builds the Client.

@@ -37,9 +37,12 @@ const (
 )
 
 // WithOrganization points the users API and SSO at
-// https://{org}.biginterview.com. A base URL set with WithBaseURL or
-// WithUsersBaseURL takes precedence. An org that is not one DNS label
-// (empty included) is refused.
+// https://{org}.biginterview.com. A base URL set with [WithBaseURL] or
+// [WithUsersBaseURL] takes precedence. An org that is not one DNS label
+// (empty included) is refused. An org that looks like an API key (20
+// characters or more mixing letters and digits: the key and the
+// organization swapped by mistake) is kept out of every error, log record
+// and printed value, as a key is.
 func WithOrganization(org string) Option {
 	return func(c *config) error {
 		if err := checkOrg(org); err != nil {
