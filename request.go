@@ -77,7 +77,7 @@ func (c *client) do(ctx context.Context, r request, out any) (int, error) {
 		return resp.StatusCode, c.transportError(r.method, rawURL, attempts, cause)
 	}
 	return resp.StatusCode, &responseError{
-		msg: fmt.Sprintf("partnerapi: %s %s: bad response: %d %s: %s", r.method, oneLine(c.red.scrub(rawURL), maxURLShown),
+		msg: fmt.Sprintf("partnerapi: %s %s: bad response: %d %s: %s", r.method, c.red.text(rawURL, maxURLShown),
 			resp.StatusCode, http.StatusText(resp.StatusCode), c.red.text(problem, maxExcerpt)),
 		err: c.red.error(cause),
 	}
@@ -285,14 +285,17 @@ func (c *client) errorFrom(resp *http.Response, method, rawURL string, attempts 
 
 // transportError builds the error of a call that got no usable answer.
 func (c *client) transportError(method, rawURL string, attempts int, err error) error {
-	msg := "partnerapi: " + method + " " + oneLine(c.red.scrub(rawURL), maxURLShown) + ": "
+	msg := "partnerapi: " + method + " " + c.red.text(rawURL, maxURLShown) + ": "
 	if attempts > 1 {
 		msg += fmt.Sprintf("after %d attempts: ", attempts)
 	}
 	cause := err.Error()
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := err.(*url.Error); ok {
 		cause = ue.Err.Error() // url.Error repeats method and URL
+		if len(ue.URL) > maxURLShown {
+			// Its text would be as long as the URL (a List of many ids).
+			err = &url.Error{Op: ue.Op, URL: c.red.text(ue.URL, maxURLShown), Err: ue.Err}
+		}
 	}
 	return &transportError{msg: msg + c.red.text(cause, maxCauseShown), attempts: attempts, err: c.red.error(err)}
 }

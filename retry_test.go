@@ -447,6 +447,42 @@ func TestRetryAfterBeyondMaxWaitReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// A Retry-After too large for 64 bits is longer than any wait, not
+// garbage: the call returns at once, as for any Retry-After beyond the
+// maximum wait — even with a maximum wait of a week.
+func TestRetryAfterBeyondInt64ReturnsAtOnce(t *testing.T) {
+	for _, header := range []string{"9223372036854775808", "18446744073709551616", "12345678901234567890123456"} {
+		for _, status := range []int{429, 503} {
+			var n atomic.Int32
+			c, mux := setup(t, WithRetry(3, time.Millisecond, 7*24*time.Hour))
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.Header().Set("Retry-After", header)
+				writeJSON(w, status, `{}`)
+			})
+			_, err := c.Users.Tracks(context.Background(), "abc")
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
+				t.Fatalf("Retry-After %s: %v; want an *Error %d", header, err, status)
+			}
+			if apiErr.Attempts != 1 || n.Load() != 1 {
+				t.Errorf("Retry-After %s, %d: %d attempts, %d requests; want 1 and 1", header, status, apiErr.Attempts, n.Load())
+			}
+			if apiErr.RetryAfter < 24*time.Hour {
+				t.Errorf("Retry-After %s: RetryAfter = %s; want at least a day", header, apiErr.RetryAfter)
+			}
+		}
+	}
+	h := http.Header{"Retry-After": {"9223372036854775808"}}
+	if d, ok := retryAfter(h, time.Now()); !ok || d != maxRetryAfter {
+		t.Errorf("retryAfter(2^63) = %s, %v; want %s, true", d, ok, maxRetryAfter)
+	}
+	h = http.Header{"Retry-After": {"+5"}}
+	if _, ok := retryAfter(h, time.Now()); ok {
+		t.Error(`retryAfter("+5") was read as seconds: only digits are`)
+	}
+}
+
 func TestRetryAfterOnlyOn429And503(t *testing.T) {
 	c, mux := setup(t)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -520,4 +521,67 @@ func TestWebhookHandlerNeverShowsTheKey(t *testing.T) {
 			t.Errorf("answer %d is not short: %q", i, a.Body.String())
 		}
 	}
+}
+
+// A panicking fn is answered 500, so that the sender retries, whether the
+// handler runs in a server or is called directly; a server's ErrorLog
+// records the panic.
+func TestWebhookHandlerPanicAnswers500(t *testing.T) {
+	var calls atomic.Int32
+	h := partnerapi.WebhookHandler(whKey, func(context.Context, *partnerapi.WebhookEvent) error {
+		if calls.Add(1)%2 == 1 {
+			panic("boom")
+		}
+		return nil
+	})
+
+	// Through ServeHTTP: no panic reaches the caller.
+	rec := whPost(h, whBody("p1", "interview.created", whInterview), whKey)
+	checkStatus(t, "ServeHTTP, fn panicked", rec, http.StatusInternalServerError)
+	checkStatus(t, "ServeHTTP, redelivery", whPost(h, whBody("p1", "interview.created", whInterview), whKey), http.StatusOK)
+
+	// Over a real server.
+	var logs lockedWriter
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&logs, "", 0)
+	srv.Start()
+	defer srv.Close()
+	post := func(id string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(whBody(id, "interview.created", whInterview)))
+		req.Header.Set("Authorization", whKey)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatalf("delivery of %s: %v", id, err)
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	if got := post("p2"); got != http.StatusInternalServerError {
+		t.Fatalf("over a server, fn panicked: status %d, want 500", got)
+	}
+	if got := post("p2"); got != http.StatusOK {
+		t.Fatalf("over a server, redelivery: status %d, want 200", got)
+	}
+	if out := logs.String(); !strings.Contains(out, "panic") || !strings.Contains(out, "boom") {
+		t.Errorf("the server's ErrorLog has %q; want the panic", out)
+	}
+}
+
+// lockedWriter is an io.Writer safe for concurrent use, read with String.
+type lockedWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
