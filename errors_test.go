@@ -37,7 +37,7 @@ func TestErrorBodies(t *testing.T) {
 			want: Error{Type: "validation_error", Message: "first_name is required"},
 		},
 		{
-			name: "nested, message object (API.md's example)", status: 422,
+			name: "nested, message object (the documented example)", status: 422,
 			body:        testdata(t, "bi_error.json"),
 			want:        Error{Type: "validation_error", Fields: map[string]string{"name": "is required"}},
 			wantInError: "(validation_error): name is required",

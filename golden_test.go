@@ -1,7 +1,8 @@
 package partnerapi
 
-// Golden tests: the exact requests of the seed pages' examples and of
-// API.md's examples, and their documented responses decoded to the
+// Golden tests: the exact requests of the examples in the two services'
+// public documentation (Big Interview's partner API pages, TicketsCloud's
+// v1 API-key pages), and their documented responses decoded to the
 // documented values. Each case runs twice: on the wire against an httptest
 // server (so Content-Length, chunking and the raw query are real), and in
 // memory through httpmock at the documented hosts (so the default base URLs,

@@ -1,6 +1,6 @@
 package partnerapi
 
-// The retry matrix of DESIGN §6, Retry-After, waits that end with the
+// The retry matrix (see checkRetry in retry.go), Retry-After, waits that end with the
 // context, body replay, redirects, the response cap and WithHTTPClient.
 
 import (

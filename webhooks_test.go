@@ -22,13 +22,14 @@ import (
 // whKey is the verification key of the handlers under test.
 const whKey = "0c5e4d9f6a7b8c9d0e1f2a3b4c5d6e7f"
 
-// whInterview is API.md's INTERVIEW example.
+// whInterview is the interview object of Big Interview's webhook
+// documentation.
 const whInterview = `{"id": 95607, "title": "Top 10 Questions", "interviewer_name": "Jordan",
  "category": "Top 10 Questions: 1", "completed": true,
  "created_at": "2015-05-18T16:37:13.000Z", "updated_at": "2015-05-25T05:00:00.000Z",
  "links": {"review": "/example/review/url", "retake": "/example/retake/url"}}`
 
-// whBody is a webhook body in API.md's shape.
+// whBody is a webhook body in the documented shape.
 func whBody(id, event, apiObject string) string {
 	return `{"webhook": {"id": "` + id + `", "event_name": "` + event + `", "partner_id": "user-1",
  "api_id": "95607", "api_type": "Interview", "api_object": ` + apiObject + `}}`
