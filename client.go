@@ -23,18 +23,19 @@
 // A call is retried after a connection failure, a 429 or a 500, 502, 503
 // or 504, up to 4 times with waits from 250 ms doubling to 30 s (jittered;
 // [WithRetry] changes this). A request that could create something twice —
-// Users.CreateAnonymous and APIKeys.Create — is never resent once it may
-// have reached the server: after the connection was made it is retried only
-// on a 429. Other statuses are never retried. A Retry-After header (seconds
-// or an HTTP date) on a 429 or 503 is obeyed; one longer than the maximum
-// wait is not waited out, and the call returns at once with the [*Error]
-// and its RetryAfter. Waits end when the context does.
+// [UsersService.CreateAnonymous] and [APIKeysService.Create] — is never
+// resent once it may have reached the server: once a connection was made,
+// it is retried only on a 429. Other statuses are never retried. A
+// Retry-After header (seconds or an HTTP date) on a 429 or 503 is obeyed;
+// one longer than the maximum wait is not waited out, and the call returns
+// at once with the [*Error] and its RetryAfter. Waits end when the context
+// does.
 //
 // # Credentials
 //
 // Credentials never appear in an error (wrapped errors included), a log
 // record or a printed value: every text the SDK makes is scrubbed of the
-// Client's keys, whichever option carried them, and [Secret] prints as
+// [Client]'s keys, whichever option carried them, and [Secret] prints as
 // [REDACTED].
 //
 // The package mockserver is a stateful fake of both APIs for tests.
@@ -90,9 +91,9 @@ type client struct {
 	red         *redactor // the configured credentials, removed from every error, log record and printed value
 }
 
-// NewClient returns a Client that authenticates with apiKey: raw in the
+// NewClient returns a [Client] that authenticates with apiKey: raw in the
 // users API's Authorization header, as "key <apiKey>" in the keys API's
-// (WithKeysAPIKey gives the keys API another one). It makes no network call.
+// ([WithKeysAPIKey] gives the keys API another one). It makes no network call.
 // Bad configuration — an empty key, a key with white space or control
 // characters, a bad organization name, a base URL that is not http(s), or
 // plain http to a host that is not loopback — is refused with an error
@@ -225,7 +226,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 }
 
 // newDefaultTransport is http.DefaultTransport's settings with a pool sized
-// for many goroutines sharing one Client against one host.
+// for many goroutines sharing one [Client] against one host.
 func newDefaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
@@ -303,7 +304,7 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Format prints the Client's endpoints and never a credential, whatever
+// Format prints the [Client]'s endpoints and never a credential, whatever
 // the verb. (fmt does not call methods on unexported fields, so the
 // redaction has to happen here.)
 func (cl Client) Format(f fmt.State, verb rune) {

@@ -109,9 +109,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is matches the sentinel for the status: 401 ErrUnauthorized, 403
-// ErrForbidden, 404 ErrNotFound, 400 and 422 ErrValidation, 429
-// ErrRateLimited, 5xx ErrServer.
+// Is matches the sentinel for the status: 401 [ErrUnauthorized], 403
+// [ErrForbidden], 404 [ErrNotFound], 400 and 422 [ErrValidation], 429
+// [ErrRateLimited], 5xx ErrServer.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:

@@ -9,7 +9,7 @@ import (
 )
 
 // rateGate paces the calls of a group of workers that share one rate
-// limit: the workers of one Users.Sync. Each call of the group carries the
+// limit: the workers of one [UsersService.Sync]. Each call of the group carries the
 // gate in its request (request.pace); the request path asks the gate
 // before each attempt, the first and every retry alike (admit), and tells
 // it each answer (done). A call made on its own carries no gate and is
@@ -61,7 +61,7 @@ type admission struct {
 	epoch uint64
 }
 
-// retry runs try, and runs it again while it fails with ErrRateLimited and
+// retry runs try, and runs it again while it fails with [ErrRateLimited] and
 // ctx lasts, up to rateLimitTries times in all. The 429 behind such a
 // failure has already paused the gate, so the next try's first attempt
 // waits out the pause with every other worker. It returns try's last error.

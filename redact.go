@@ -13,7 +13,7 @@ import (
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
-// A redactor removes a Client's configured credentials from text: every
+// A redactor removes a [Client]'s configured credentials from text: every
 // error, log record and printed value the SDK makes passes through the one
 // redactor of its Client where it is made. A credential is found in any
 // ASCII letter case and in the forms a URL or a JSON string gives it (a key

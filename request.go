@@ -24,7 +24,7 @@ type request struct {
 	body       any    // sent as JSON when non-nil
 	idempotent bool   // may be resent after it reached the server
 	// pace, when set, holds back each attempt of the call until the gate
-	// admits it, and learns from each answer: the calls of one Users.Sync
+	// admits it, and learns from each answer: the calls of one [UsersService.Sync]
 	// share a gate. A call made on its own has none.
 	pace *rateGate
 }
@@ -157,7 +157,7 @@ func (c *client) send(req *retryablehttp.Request, r *request) (*http.Response, i
 // transport: it counts them, waits for the call's pacing gate if it has
 // one, and with a logger writes one Debug record for each. It does not pass
 // CloseIdleConnections on: go-retryablehttp calls that after failures, and
-// emptying a pool shared by every goroutine of the Client would cost them
+// emptying a pool shared by every goroutine of the [Client] would cost them
 // all new connections.
 type attemptTransport struct {
 	base   http.RoundTripper
@@ -217,7 +217,7 @@ func (t *attemptTransport) log(ctx context.Context, req *http.Request, resp *htt
 const maxCauseShown = 300
 
 // decodeBody reads a success body into out (or discards it when out is
-// nil), at most maxResponse bytes: one byte more is ErrResponseTooLarge,
+// nil), at most maxResponse bytes: one byte more is [ErrResponseTooLarge],
 // and the rest is never read. It returns why the body is not the documented
 // answer ("" when it is) and the error behind that, if any.
 func (c *client) decodeBody(resp *http.Response, out any) (problem string, cause error) {
@@ -301,7 +301,7 @@ func (c *client) transportError(method, rawURL string, attempts int, err error) 
 }
 
 // cappedReader reads at most left bytes from r; past that it reports
-// ErrResponseTooLarge if r has more, without reading the rest.
+// [ErrResponseTooLarge] if r has more, without reading the rest.
 type cappedReader struct {
 	r        io.Reader
 	left     int64

@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// retrySettings are a Client's retry bounds and the two retry policies
+// retrySettings are a [Client]'s retry bounds and the two retry policies
 // made from them once, for the two kinds of call.
 type retrySettings struct {
 	max              int

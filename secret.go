@@ -8,7 +8,7 @@ import (
 	"strconv"
 )
 
-// redacted is what a Secret shows in place of its value.
+// redacted is what a [Secret] shows in place of its value.
 const redacted = "[REDACTED]"
 
 // Secret holds a credential — an API key or an SSO token — that must never
@@ -25,7 +25,7 @@ const redacted = "[REDACTED]"
 // when their values are equal.
 type Secret struct{ value string }
 
-// NewSecret returns a Secret holding value.
+// NewSecret returns a [Secret] holding value.
 func NewSecret(value string) Secret { return Secret{value: value} }
 
 // Equal reports whether s and other hold the same value, comparing them in

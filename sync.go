@@ -8,18 +8,18 @@ import (
 	"sync"
 )
 
-// UserRecord is one user of a roster given to UsersService.Sync: the
+// UserRecord is one user of a roster given to [UsersService.Sync]: the
 // partner_id and the attributes used when the user has to be created.
 type UserRecord struct {
 	PartnerID string
 	Params    UserParams
 }
 
-// SyncOptions tunes UsersService.Sync; a nil *SyncOptions means the
+// SyncOptions tunes [UsersService.Sync]; a nil *SyncOptions means the
 // defaults.
 type SyncOptions struct {
 	// Concurrency is the most requests Sync has in flight at once
-	// (default 8, at most MaxSyncConcurrency; outside 0..MaxSyncConcurrency
+	// (default 8, at most [MaxSyncConcurrency]; outside 0..MaxSyncConcurrency
 	// is an argument error). Under rate limiting Sync runs fewer, and climbs
 	// back up to this figure as answers succeed.
 	Concurrency int
@@ -31,7 +31,7 @@ type SyncOptions struct {
 }
 
 // SyncProgress is a running count of a Sync, passed to
-// SyncOptions.OnProgress so that a caller can show a progress bar.
+// [SyncOptions].OnProgress so that a caller can show a progress bar.
 type SyncProgress struct {
 	Done      int // records finished: Created + Refreshed + Failed
 	Total     int // records in the roster, or -1 when unknown (always, for an iter.Seq)
@@ -53,11 +53,11 @@ type SyncReport struct {
 	Failed             []SyncFailure
 }
 
-// DefaultSyncConcurrency is the Concurrency of a Sync when SyncOptions
+// DefaultSyncConcurrency is the Concurrency of a Sync when [SyncOptions]
 // leaves it at zero.
 const DefaultSyncConcurrency = 8
 
-// MaxSyncConcurrency bounds SyncOptions.Concurrency: each unit is a
+// MaxSyncConcurrency bounds [SyncOptions].Concurrency: each unit is a
 // goroutine, buffer slots and, at full speed, a connection.
 const MaxSyncConcurrency = 1024
 
@@ -73,9 +73,9 @@ const MaxSyncConcurrency = 1024
 //
 // Each record ends in one of three counts: Created (HTTP 201), Refreshed
 // (HTTP 200) or Failed. A record whose partner_id is invalid
-// (partnerid.Validate, or "anonymous") fails without a request; a record
+// ([partnerid.Validate], or "anonymous") fails without a request; a record
 // the server refuses fails with its *Error. Failures are listed in
-// SyncReport.Failed with an error that matches the usual sentinels with
+// [SyncReport].Failed with an error that matches the usual sentinels with
 // errors.Is.
 //
 // Rate limits: an answer 429 pauses every worker of this Sync together
@@ -84,11 +84,11 @@ const MaxSyncConcurrency = 1024
 // flight, once per burst of 429s rather than once per 429; after a run of
 // successful answers as long as the current limit, the limit grows by one
 // again, never beyond Concurrency and never below 1. A Retry-After longer
-// than the client's maximum wait (WithRetry) makes the call return at once;
+// than the client's maximum wait ([WithRetry]) makes the call return at once;
 // Sync then waits it out itself, with every worker, and tries the record
 // again, up to 4 tries in all for one record before it counts as failed.
 // This pacing belongs to the Sync call alone: other calls on the same
-// Client are not slowed.
+// [Client] are not slowed.
 //
 // When ctx ends, Sync stops reading the roster, interrupts the requests in
 // flight and returns promptly with the report of what had finished and an

@@ -28,11 +28,11 @@ const (
 	webhookDedupSize = 10000
 )
 
-// WebhookEvent is one webhook event from Big Interview, as WebhookHandler
+// WebhookEvent is one webhook event from Big Interview, as [WebhookHandler]
 // hands it to its callback.
 //
 // Events can arrive out of order and more than once: a retry of an older
-// event may come after a newer one. Interview.UpdatedAt orders the states of
+// event may come after a newer one. [Interview].UpdatedAt orders the states of
 // one interview, so a consumer that stores interviews should drop an event
 // whose UpdatedAt is not after the one it already has (and remember
 // deletions, so that a late interview.updated does not bring an interview
@@ -87,8 +87,8 @@ type WebhookEvent struct {
 // kept as SHA-256 sums, so the memory stays bounded (about a megabyte)
 // however long they are.
 //
-// Events can arrive out of order (see WebhookEvent): fn should compare
-// Interview.UpdatedAt with what it has. WebhookHandler panics if fn is nil.
+// Events can arrive out of order (see [WebhookEvent]): fn should compare
+// [Interview].UpdatedAt with what it has. WebhookHandler panics if fn is nil.
 func WebhookHandler(verificationKey string, fn func(ctx context.Context, ev *WebhookEvent) error) http.Handler {
 	if fn == nil {
 		panic("partnerapi: WebhookHandler: nil fn")
@@ -210,7 +210,7 @@ func (h *webhookHandler) call(r *http.Request, ev *WebhookEvent) (err error) {
 	return h.fn(r.Context(), ev)
 }
 
-// errHandlerPanicked stands for a panic in a WebhookHandler's fn.
+// errHandlerPanicked stands for a panic in a [WebhookHandler]'s fn.
 var errHandlerPanicked = errors.New("the event handler panicked")
 
 // authorized reports whether the request carries exactly one Authorization
