@@ -322,19 +322,3 @@ func (c *client) describe() string {
 	}
 	return c.red.scrub(fmt.Sprintf("partnerapi.Client{users: %s, keys: %s, credentials: [REDACTED]}", users, c.keys.base))
 }
-
-// asciiLower lowers ASCII letters only, so byte offsets stay the same.
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}

@@ -49,6 +49,22 @@ func newRedactor(credentials ...string) *redactor {
 	return r
 }
 
+// asciiLower lowers ASCII letters only, so byte offsets stay the same.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // jsonEscape is c as it appears inside a JSON string written by
 // encoding/json (quotes, backslashes and <, >, & escaped).
 func jsonEscape(c string) string {

@@ -704,7 +704,8 @@ func TestSecretAsMapKeyIsRedacted(t *testing.T) {
 		checkNoLeak(t, "a map[Secret]T printed with "+verb, fmt.Sprintf(verb, m))
 	}
 	// Secrets still compare by value.
-	if NewSecret("a") != NewSecret("a") || !NewSecret("a").Equal(NewSecret("a")) || NewSecret("a").Equal(NewSecret("b")) {
+	a1, a2, other := NewSecret("a"), NewSecret("a"), NewSecret("b")
+	if a1 != a2 || !a1.Equal(a2) || a1.Equal(other) || a1 == other {
 		t.Error("Secrets do not compare by value")
 	}
 }
