@@ -95,17 +95,16 @@ func userPath(partnerID, suffix string) string {
 }
 
 // userAnswer is the answer of a create or refresh: {"user": {...}} with the
-// user's partner_id and a token.
+// user's partner_id and a token. (A value, not a pointer: an absent or null
+// user leaves the partner_id empty, and the call makes one allocation less.)
 type userAnswer struct {
-	User *User `json:"user"`
+	User User `json:"user"`
 }
 
 func (a *userAnswer) missing() string {
 	switch {
-	case a.User == nil:
-		return `"user"`
 	case a.User.PartnerID == "":
-		return `"user.partner_id"`
+		return `"user" with a partner_id`
 	case a.User.Token.Token.Reveal() == "":
 		return `"user.token.token"`
 	}
@@ -146,7 +145,7 @@ func (s *UsersService) createOrUpdate(ctx context.Context, partnerID string, p *
 		return nil, err
 	}
 	out.User.Created = status == http.StatusCreated
-	return out.User, nil
+	return &out.User, nil
 }
 
 // CreateAnonymous creates a temporary user whose partner_id the API
@@ -163,7 +162,7 @@ func (s *UsersService) CreateAnonymous(ctx context.Context) (*User, error) {
 		return nil, err
 	}
 	out.User.Created = status == http.StatusCreated
-	return out.User, nil
+	return &out.User, nil
 }
 
 // Progress returns the user's progress through the guided tracks
