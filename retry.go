@@ -24,10 +24,10 @@ type retrySettings struct {
 func newRetrySettings(max int, waitMin, waitMax time.Duration) retrySettings {
 	s := retrySettings{max: max, waitMin: waitMin, waitMax: waitMax}
 	s.idempotent = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		return checkRetry(true, waitMax, ctx, resp, err)
+		return checkRetry(ctx, resp, err, true, waitMax)
 	}
 	s.once = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		return checkRetry(false, waitMax, ctx, resp, err)
+		return checkRetry(ctx, resp, err, false, waitMax)
 	}
 	return s
 }
@@ -50,7 +50,7 @@ func (s *retrySettings) policy(idempotent bool) retryablehttp.CheckRetry {
 // Other statuses are never retried, nor a failure another attempt cannot
 // mend (an untrusted certificate). A Retry-After longer than waitMax is not
 // waited out: the answer goes back to the caller at once.
-func checkRetry(idempotent bool, waitMax time.Duration, ctx context.Context, resp *http.Response, err error) (bool, error) {
+func checkRetry(ctx context.Context, resp *http.Response, err error, idempotent bool, waitMax time.Duration) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
