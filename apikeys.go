@@ -40,7 +40,8 @@ type APIKeyUpdate struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// List returns the partner's keys, removed ones included (with Removed set).
+// List returns the partner's keys, removed ones included (with
+// [APIKey].Removed set).
 func (s *APIKeysService) List(ctx context.Context, partner string, o *ListAPIKeysOptions) ([]APIKey, error) {
 	if err := checkObjectID("partner", partner); err != nil {
 		return nil, err
@@ -84,14 +85,15 @@ func (s *APIKeysService) Get(ctx context.Context, partner, keyID string, o *GetA
 		}
 		query = fs
 	}
-	var out APIKey
+	// A key narrowed by Fields may lack its id.
+	out := keyAnswer{needID: query == ""}
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodGet, path: keysPath(partner, keyID),
 		query: query, idempotent: true,
 	}, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &out.APIKey, nil
 }
 
 // Create makes a new key named name. The call is not idempotent: once it
@@ -103,14 +105,14 @@ func (s *APIKeysService) Create(ctx context.Context, partner, name string) (*API
 	if err := checkKeyName(name); err != nil {
 		return nil, err
 	}
-	var out APIKey
+	out := keyAnswer{needID: true, needKey: true}
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodPost, path: keysPath(partner, ""),
 		body: map[string]string{"name": name},
 	}, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &out.APIKey, nil
 }
 
 // Update changes the fields of u that are not nil (PATCH).
@@ -124,14 +126,14 @@ func (s *APIKeysService) Update(ctx context.Context, partner, keyID string, u *A
 	if err := checkKeyName(*u.Name); err != nil {
 		return nil, err
 	}
-	var out APIKey
+	out := keyAnswer{needID: true}
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodPatch, path: keysPath(partner, keyID),
 		body: u, idempotent: true,
 	}, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &out.APIKey, nil
 }
 
 // Delete removes a key. It stays listed with Removed set and stops
@@ -144,6 +146,23 @@ func (s *APIKeysService) Delete(ctx context.Context, partner, keyID string) erro
 		api: &s.c.keys, method: http.MethodDelete, path: keysPath(partner, keyID), idempotent: true,
 	}, nil)
 	return err
+}
+
+// keyAnswer is the answer of a call that returns one key, and what it must
+// hold: the key's id, and for a new key the key itself.
+type keyAnswer struct {
+	APIKey
+	needID, needKey bool
+}
+
+func (a *keyAnswer) missing() string {
+	switch {
+	case a.needID && a.ID == "":
+		return `"id"`
+	case a.needKey && a.Key.Reveal() == "":
+		return `"key"`
+	}
+	return ""
 }
 
 func keysPath(partner, keyID string) string {
@@ -190,11 +209,13 @@ func checkKeyName(name string) error {
 }
 
 // fieldsSchema encodes Fields as a fields-schema query parameter: commas
-// stay literal, as in the docs' examples, braces are percent-encoded.
+// stay literal, as in the docs' examples, braces are percent-encoded. The
+// error names the element by its index, never by its text, which could be
+// anything the caller holds.
 func fieldsSchema(fields []string) (string, error) {
-	for _, f := range fields {
+	for i, f := range fields {
 		if f == "" || strings.TrimSpace(f) != f || hasControlOrSpace(f) {
-			return "", invalidArg("fields-schema element %q is empty or has white space", excerpt([]byte(f), 60))
+			return "", invalidArg("fields-schema element %d is empty or has white space or a control character", i)
 		}
 	}
 	return "fields-schema=" + strings.ReplaceAll(url.QueryEscape(strings.Join(fields, ",")), "%2C", ","), nil

@@ -193,7 +193,7 @@ func TestUppercaseObjectIDsAreAccepted(t *testing.T) {
 			writeJSON(w, 200, `[]`)
 			return
 		}
-		writeJSON(w, 200, `{}`)
+		writeJSON(w, 200, `{"id": "`+seedKeyID+`", "key": "k"}`)
 	})}
 	c, mux := setup(t)
 	mux.Handle("/", rec)
@@ -261,14 +261,14 @@ var badLoginOptions = []LoginOptions{
 func TestBadSSOOptionsAreRefusedBeforeIO(t *testing.T) {
 	c, rt := noIOClient(t)
 	for _, o := range badLoginOptions {
-		if u, err := c.SSO.URL("token", &o); !errors.Is(err, ErrInvalidArgument) || u != "" {
+		if u, err := c.SSO.URL(NewSecret("token"), &o); !errors.Is(err, ErrInvalidArgument) || u != "" {
 			t.Errorf("SSO.URL(%+v): %q, %v; want ErrInvalidArgument", o, u, err)
 		}
 		if u, err := c.SSO.LoginURL(context.Background(), "abc", nil, &o); !errors.Is(err, ErrInvalidArgument) || u != "" {
 			t.Errorf("SSO.LoginURL(%+v): %q, %v; want ErrInvalidArgument", o, u, err)
 		}
 	}
-	if _, err := c.SSO.URL("", nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.SSO.URL(NewSecret(""), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("SSO.URL with an empty token: %v; want ErrInvalidArgument", err)
 	}
 	if n := rt.n.Load(); n != 0 {
@@ -285,7 +285,7 @@ func TestGoodSSOOptionsAreAccepted(t *testing.T) {
 		{ReturnURL: "https://partner.example/"},
 		{ReturnURL: "http://localhost:3000/logout?next=%2F"},
 	} {
-		if _, err := c.SSO.URL("token", &o); err != nil {
+		if _, err := c.SSO.URL(NewSecret("token"), &o); err != nil {
 			t.Errorf("SSO.URL(%+v): %v", o, err)
 		}
 	}
@@ -315,7 +315,7 @@ func TestUsersCallsWithoutUsersBase(t *testing.T) {
 		"Tracks":          second(c.Users.Tracks(ctx, "abc")),
 		"Interviews":      second(c.Users.Interviews(ctx, "abc")),
 		"SSO.LoginURL":    second(c.SSO.LoginURL(ctx, "abc", nil, nil)),
-		"SSO.URL":         second(c.SSO.URL("token", nil)),
+		"SSO.URL":         second(c.SSO.URL(NewSecret("token"), nil)),
 	} {
 		if !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s without a users base: %v; want ErrInvalidArgument", name, err)

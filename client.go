@@ -2,40 +2,59 @@
 // Partner API (users, anonymous users, progress, interviews and single
 // sign-on) and TicketsCloud's v1 API-key management.
 //
-// A Client is made once with NewClient and shared; its services follow the
-// APIs' resources:
+// A [Client] is made once with [NewClient] and shared; its services follow
+// the APIs' resources:
 //
 //	client, err := partnerapi.NewClient(key, partnerapi.WithOrganization("xyz"))
 //	user, err := client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{…})
 //	link, err := client.SSO.LoginURL(ctx, "abc123def", nil, nil)
 //	keys, err := client.APIKeys.List(ctx, partner, nil)
 //
-// Every argument is checked before any request; failures match the
-// sentinels (ErrInvalidArgument, ErrNotFound, …) with errors.Is, and answers
-// from the server are an *Error. Calls are retried as the retry matrix in the
-// README says, never resending a request that could create something twice.
-// Credentials never appear in an error, a log line or a printed value.
+// # Errors
+//
+// Every argument is checked before any request, and a bad one matches
+// [ErrInvalidArgument] with errors.Is. An answer that is not a success is
+// an [*Error], which matches the sentinel of its status ([ErrNotFound],
+// [ErrRateLimited], …); a success answer that is not what the API documents
+// matches [ErrBadResponse]. Context errors stay matchable.
+//
+// # Retries
+//
+// A call is retried after a connection failure, a 429 or a 500, 502, 503
+// or 504, up to 4 times with waits from 250 ms doubling to 30 s (jittered;
+// [WithRetry] changes this). A request that could create something twice —
+// [UsersService.CreateAnonymous] and [APIKeysService.Create] — is never
+// resent once it may have reached the server: once a connection was made,
+// it is retried only on a 429. Other statuses are never retried. A
+// Retry-After header (seconds or an HTTP date) on a 429 or 503 is obeyed;
+// one longer than the maximum wait is not waited out, and the call returns
+// at once with the [*Error] and its RetryAfter. Waits end when the context
+// does.
+//
+// # Credentials
+//
+// Credentials never appear in an error (wrapped errors included), a log
+// record or a printed value: every text the SDK makes is scrubbed of the
+// [Client]'s keys, whichever option carried them, and [Secret] prints as
+// [REDACTED].
 //
 // The package mockserver is a stateful fake of both APIs for tests.
 package partnerapi
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Client talks to both partner APIs. Make it with NewClient; it is safe for
-// concurrent use, and printing it never shows a credential.
+// Client talks to both partner APIs. Make it with [NewClient]; it is safe
+// for concurrent use, and printing it never shows a credential.
 type Client struct {
 	Users   *UsersService
 	SSO     *SSOService
@@ -48,23 +67,33 @@ type Client struct {
 type endpoint struct {
 	name string   // "users" or "keys", for messages
 	base string   // scheme://host[/prefix], no trailing slash; "" when not configured
-	auth []string // the Authorization header value, built once
+	auth []string // the Authorization header value of the family, built once
 }
 
-// client is the shared state behind the services: the one request path.
+// ready reports, as an argument error, an API that has no base URL: the
+// users API when neither an organization nor a base URL was given.
+func (e *endpoint) ready() error {
+	if e.base == "" {
+		return invalidArg("no %s API base URL configured: use WithOrganization, WithUsersBaseURL or WithBaseURL", e.name)
+	}
+	return nil
+}
+
+// client is the shared state behind the services.
 type client struct {
 	users, keys endpoint
-	http        *retryablehttp.Client
+	httpClient  http.Client       // the caller's (a shallow copy) or ours; never follows a redirect
+	transport   http.RoundTripper // httpClient's transport, under each call's attempt counter
+	retry       retrySettings
 	userAgent   []string
 	logger      *slog.Logger
 	maxResponse int64
-	waitMax     int64 // nanoseconds; a longer Retry-After is not waited out
-	secrets     []string
+	red         *redactor // the configured credentials, removed from every error, log record and printed value
 }
 
-// NewClient returns a Client that authenticates with apiKey: raw in the
+// NewClient returns a [Client] that authenticates with apiKey: raw in the
 // users API's Authorization header, as "key <apiKey>" in the keys API's
-// (WithKeysAPIKey gives the keys API another one). It makes no network call.
+// ([WithKeysAPIKey] gives the keys API another one). It makes no network call.
 // Bad configuration — an empty key, a key with white space or control
 // characters, a bad organization name, a base URL that is not http(s), or
 // plain http to a host that is not loopback — is refused with an error
@@ -95,26 +124,42 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		// A key pasted into the wrong option (a base URL, an organization)
 		// must not come back in the message.
-		secrets := []string{apiKey}
-		if cfg.keysKey != nil {
-			secrets = append(secrets, *cfg.keysKey)
-		}
-		return nil, scrubArgError(err, uniqueSecrets(secrets...))
+		return nil, configRedactor(apiKey, cfg).error(err)
 	}
 	return cl, nil
 }
 
-// scrubArgError removes secrets from a configuration error's message.
-func scrubArgError(err error, secrets []string) error {
-	var ae *argError
-	if !errors.As(err, &ae) {
-		return err
+// configRedactor is the redactor of every credential cfg and apiKey carry:
+// the two keys, and an organization that looks like a key (the two swapped
+// by mistake: a key is a valid DNS label, so it makes a host name).
+func configRedactor(apiKey string, cfg config) *redactor {
+	keysKey, org := "", ""
+	if cfg.keysKey != nil {
+		keysKey = *cfg.keysKey
 	}
-	msg := ae.msg
-	for _, s := range secrets {
-		msg = replaceFold(msg, s, redacted)
+	if looksLikeKey(cfg.org) {
+		org = cfg.org
 	}
-	return &argError{msg: msg, cause: ae.cause}
+	return newRedactor(apiKey, keysKey, org)
+}
+
+// looksLikeKey reports whether s could be an API key rather than an
+// organization's name: 20 characters or more, with letters and digits
+// mixed, as random keys have and subdomains seldom do.
+func looksLikeKey(s string) bool {
+	if len(s) < 20 {
+		return false
+	}
+	letter, digit := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		}
+	}
+	return letter && digit
 }
 
 // newClient checks the collected configuration and builds the Client.
@@ -155,69 +200,38 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	c := &client{
 		users:       endpoint{name: "users", base: usersBase, auth: []string{apiKey}},
 		keys:        endpoint{name: "keys", base: keysBase, auth: []string{"key " + keysKey}},
+		retry:       newRetrySettings(cfg.retryMax, cfg.waitMin, cfg.waitMax),
 		userAgent:   []string{ua},
 		logger:      cfg.logger,
 		maxResponse: cfg.maxResponse,
-		waitMax:     int64(cfg.waitMax),
-		secrets:     uniqueSecrets(apiKey, keysKey),
+		red:         configRedactor(apiKey, cfg),
 	}
-	c.http = c.newRetryClient(cfg)
+	if cfg.httpClient != nil {
+		c.httpClient = *cfg.httpClient // a shallow copy: the caller's client is not touched
+	} else {
+		c.httpClient = http.Client{Transport: newDefaultTransport()}
+	}
+	c.transport = c.httpClient.Transport
+	if c.transport == nil {
+		c.transport = http.DefaultTransport
+	}
+	c.httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	users := &UsersService{c: c}
 	return &Client{
-		Users:   &UsersService{c: c},
-		SSO:     &SSOService{c: c},
+		Users:   users,
+		SSO:     &SSOService{c: c, users: users},
 		APIKeys: &APIKeysService{c: c},
 		c:       c,
 	}, nil
 }
 
-// newRetryClient builds the go-retryablehttp client field by field: its
-// default logger stays off, and the retry policy, backoff and error handling
-// are ours.
-func (c *client) newRetryClient(cfg config) *retryablehttp.Client {
-	var hc http.Client
-	if cfg.httpClient != nil {
-		hc = *cfg.httpClient // shallow copy: the caller's client is not touched
-	} else {
-		hc = http.Client{Transport: newDefaultTransport()}
-	}
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	hc.Transport = &attemptTransport{base: base, logger: c.logger, scrub: c.scrub}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &retryablehttp.Client{
-		HTTPClient:   &hc,
-		Logger:       nil,
-		RetryWaitMin: cfg.waitMin,
-		RetryWaitMax: cfg.waitMax,
-		RetryMax:     cfg.retryMax,
-		CheckRetry:   c.checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
-
-		// Holds each attempt of a Users.Sync until its shared gate opens (sync.go).
-		RequestLogHook: gateAttempt,
-	}
-}
-
 // newDefaultTransport is http.DefaultTransport's settings with a pool sized
-// for many goroutines sharing one Client against one host.
+// for many goroutines sharing one [Client] against one host.
 func newDefaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
 	return t
-}
-
-func uniqueSecrets(keys ...string) []string {
-	var out []string
-	for _, k := range keys {
-		if k != "" && !containsString(out, k) {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 func containsString(list []string, s string) bool {
@@ -246,12 +260,12 @@ func checkKey(what, key string) error {
 // checkOrg accepts an organization subdomain: one DNS label.
 func checkOrg(org string) error {
 	if len(org) == 0 || len(org) > 63 || org[0] == '-' || org[len(org)-1] == '-' {
-		return invalidArg("organization %q is not a valid subdomain", excerpt([]byte(org), 80))
+		return invalidArg("organization %q is not a valid subdomain", oneLine(org, 80))
 	}
 	for i := 0; i < len(org); i++ {
 		b := org[i]
 		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-') {
-			return invalidArg("organization %q is not a valid subdomain (letters, digits and '-' only)", excerpt([]byte(org), 80))
+			return invalidArg("organization %q is not a valid subdomain (letters, digits and '-' only)", oneLine(org, 80))
 		}
 	}
 	return nil
@@ -263,7 +277,7 @@ func checkOrg(org string) error {
 func checkBaseURL(api, raw string, allowInsecure bool) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", invalidArg("%s base URL %q does not parse", api, excerpt([]byte(raw), 100))
+		return "", invalidArg("%s base URL %q does not parse", api, oneLine(raw, 100))
 	}
 	if u.User != nil {
 		return "", invalidArg("%s base URL must not carry user info", api)
@@ -290,7 +304,7 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Format prints the Client's endpoints and never a credential, whatever
+// Format prints the [Client]'s endpoints and never a credential, whatever
 // the verb. (fmt does not call methods on unexported fields, so the
 // redaction has to happen here.)
 func (cl Client) Format(f fmt.State, verb rune) {
@@ -306,49 +320,5 @@ func (c *client) describe() string {
 	if users == "" {
 		users = "(not configured)"
 	}
-	return fmt.Sprintf("partnerapi.Client{users: %s, keys: %s, credentials: [REDACTED]}", users, c.keys.base)
-}
-
-// scrub replaces every occurrence of the client's credentials in s, in any
-// letter case, with [REDACTED]. Text taken from a response passes through it
-// before it is stored in an error or logged.
-func (c *client) scrub(s string) string {
-	for _, k := range c.secrets {
-		s = replaceFold(s, k, redacted)
-	}
-	return s
-}
-
-// replaceFold replaces every ASCII-case-insensitive occurrence of old
-// (printable ASCII, as keys are) in s with repl.
-func replaceFold(s, old, repl string) string {
-	if old == "" || len(s) < len(old) {
-		return s
-	}
-	lowerS, lowerOld := asciiLower(s), asciiLower(old)
-	if !strings.Contains(lowerS, lowerOld) {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(lowerS, lowerOld)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
-		b.WriteString(repl)
-		s, lowerS = s[i+len(old):], lowerS[i+len(old):]
-	}
-}
-
-// asciiLower lowers ASCII letters only, so byte offsets stay the same.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
+	return c.red.scrub(fmt.Sprintf("partnerapi.Client{users: %s, keys: %s, credentials: [REDACTED]}", users, c.keys.base))
 }

@@ -67,7 +67,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 		}
 		var body struct{ Name string }
 		_ = json.NewDecoder(r.Body).Decode(&body)
-		writeJSON(w, 201, fmt.Sprintf(`{"id": %q, "name": %q, "partner": %q}`, seedKeyID, body.Name, r.PathValue("p")))
+		writeJSON(w, 201, fmt.Sprintf(`{"id": %q, "key": "k", "name": %q, "partner": %q}`, seedKeyID, body.Name, r.PathValue("p")))
 	})
 	mux.HandleFunc("GET /v1/resources/partners/{p}/api_keys", func(w http.ResponseWriter, r *http.Request) {
 		if throttle(w, r) {

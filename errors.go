@@ -9,11 +9,10 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
-// Sentinel errors, matched with errors.Is. An *Error matches the one that
-// fits its status; argument errors match ErrInvalidArgument before any I/O.
+// Sentinel errors, matched with errors.Is. An [*Error] matches the one that
+// fits its status; argument errors match [ErrInvalidArgument] before any I/O.
 var (
 	// ErrInvalidArgument: a bad argument or configuration, refused before any request.
 	ErrInvalidArgument = errors.New("partnerapi: invalid argument")
@@ -29,12 +28,22 @@ var (
 	ErrRateLimited = errors.New("partnerapi: rate limited")
 	// ErrServer: HTTP 5xx.
 	ErrServer = errors.New("partnerapi: server error")
+	// ErrBadResponse: a success status (2xx) whose body is not what the API
+	// documents — not JSON, a value of the wrong type, or without the object
+	// the call returns (a user, a key, the tracks). The server is at fault,
+	// not the call.
+	ErrBadResponse = errors.New("partnerapi: bad response")
+	// ErrResponseTooLarge: a response body larger than the limit set with
+	// [WithMaxResponseBytes] (default 10 MiB). It also matches
+	// [ErrBadResponse].
+	ErrResponseTooLarge = errors.New("partnerapi: response body too large")
 )
 
 // Error is an API answer that was not a success. It carries what the server
 // said, in either of the two documented error body shapes, and where the
 // call went. Nothing in it holds a credential: text from the server is
-// scrubbed of the client's keys before it is stored.
+// scrubbed of the client's keys before it is stored, and cut to a short
+// line.
 type Error struct {
 	StatusCode int
 	Type       string            // "validation_error", "HTTPForbidden", …; empty when the body names none
@@ -47,15 +56,27 @@ type Error struct {
 	RetryAfter time.Duration
 }
 
-// Error returns one line: method, URL, status, type and message.
+// Limits of the text an [*Error] keeps and shows, in bytes.
+const (
+	maxExcerpt     = 200 // a message, a field's message, an excerpt of a body
+	maxTypeShown   = 100 // an error type
+	maxFieldName   = 60  // a field name
+	maxFieldsShown = 10  // fields listed by Error; the rest are counted
+	maxRequestID   = 100 // a request id
+	maxURLShown    = 256 // the URL in an error's text (a List of many ids has a long one)
+)
+
+// Error returns one line of at most a few kilobytes: method, URL, status,
+// type and message. Whatever the fields hold, it has no control, line
+// separator or bidirectional formatting character.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "partnerapi: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "partnerapi: %s %s: %d %s", oneLine(e.Method, 20), oneLine(e.URL, maxURLShown), e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Type != "" {
-		b.WriteString(" (" + e.Type + ")")
+		b.WriteString(" (" + oneLine(e.Type, maxTypeShown) + ")")
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + oneLine(e.Message, maxExcerpt))
 	}
 	if len(e.Fields) > 0 {
 		names := make([]string, 0, len(e.Fields))
@@ -72,7 +93,7 @@ func (e *Error) Error() string {
 				fmt.Fprintf(&b, " (and %d more)", len(names)-i)
 				break
 			}
-			b.WriteString(sep + k + " " + e.Fields[k])
+			b.WriteString(sep + oneLine(k, maxFieldName) + " " + oneLine(e.Fields[k], maxExcerpt))
 			sep = ", "
 		}
 	}
@@ -80,7 +101,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " [retry after %s]", e.RetryAfter)
 	}
 	if e.RequestID != "" {
-		b.WriteString(" [request id " + e.RequestID + "]")
+		b.WriteString(" [request id " + oneLine(e.RequestID, maxRequestID) + "]")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " [%d attempts]", e.Attempts)
@@ -88,9 +109,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is matches the sentinel for the status: 401 ErrUnauthorized, 403
-// ErrForbidden, 404 ErrNotFound, 400 and 422 ErrValidation, 429
-// ErrRateLimited, 5xx ErrServer.
+// Is matches the sentinel for the status: 401 [ErrUnauthorized], 403
+// [ErrForbidden], 404 [ErrNotFound], 400 and 422 [ErrValidation], 429
+// [ErrRateLimited], 5xx ErrServer.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
@@ -112,45 +133,32 @@ func (e *Error) Is(target error) bool {
 // requestIDHeaders are the response headers a request id is read from, in order.
 var requestIDHeaders = []string{"X-Request-Id", "X-Request-ID", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id"}
 
-// maxExcerpt bounds the excerpt of a body that is not a documented error.
-const maxExcerpt = 200
-
 // decodeError builds the *Error for a non-2xx answer from its status,
-// headers and (capped) body. scrub removes the client's credentials from any
-// text taken from the response.
-func decodeError(resp *http.Response, body []byte, scrub func(string) string) *Error {
+// headers and (capped) body. Every text taken from the response goes
+// through red.text: credentials are replaced before the text is cut to
+// one short line.
+func decodeError(resp *http.Response, body []byte, red *redactor) *Error {
 	e := &Error{StatusCode: resp.StatusCode}
-	// Text is scrubbed before it is cut short, so that no excerpt ends in
-	// the first part of a key, and again after decoding, for a key the body
-	// spelled with JSON escapes.
 	for _, h := range requestIDHeaders {
 		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = scrub(excerpt([]byte(scrub(v)), 100))
+			e.RequestID = red.text(v, maxRequestID)
 			break
 		}
 	}
-	body = []byte(scrub(string(body)))
 	if !parseErrorBody(e, body) {
 		e.Type, e.Message, e.Fields = "", excerptBody(resp.Header.Get("Content-Type"), body), nil
 	}
-	e.Type = scrub(e.Type)
-	e.Message = scrub(e.Message)
+	e.Type = red.text(e.Type, maxTypeShown)
+	e.Message = red.text(e.Message, maxExcerpt)
 	if len(e.Fields) > 0 {
 		fields := make(map[string]string, len(e.Fields))
 		for k, v := range e.Fields {
-			// Field names come from the server too: one short line each.
-			fields[scrub(excerpt([]byte(scrub(k)), maxFieldName))] = scrub(v)
+			fields[red.text(k, maxFieldName)] = red.text(v, maxExcerpt)
 		}
 		e.Fields = fields
 	}
 	return e
 }
-
-// maxFieldName bounds a field name taken from an error body.
-const maxFieldName = 60
-
-// maxFieldsShown bounds how many fields Error lists; the rest are counted.
-const maxFieldsShown = 10
 
 // parseErrorBody reads the documented error shapes into e:
 //
@@ -211,40 +219,37 @@ func parseErrorBody(e *Error, body []byte) bool {
 	return false
 }
 
-// textOf renders a decoded JSON value as short text: strings as they are,
-// lists joined with "; ", anything else as compact JSON.
+// textOf renders a decoded JSON value as text: strings as they are, lists
+// joined with "; ", anything else as compact JSON. It does not cut: the
+// caller scrubs credentials first, then cuts.
 func textOf(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
 	case string:
-		return excerpt([]byte(v), maxExcerpt)
+		return v
 	case []any:
 		parts := make([]string, 0, len(v))
 		for _, x := range v {
 			parts = append(parts, textOf(x))
 		}
-		return excerpt([]byte(strings.Join(parts, "; ")), maxExcerpt)
+		return strings.Join(parts, "; ")
 	default:
 		b, _ := json.Marshal(v)
-		return excerpt(b, maxExcerpt)
+		return string(b)
 	}
 }
 
-// excerptBody gives a short, printable excerpt of a body that is not a
-// documented error: the <title> of an HTML page when it has one, else the
-// text with tags and runs of white space removed.
+// excerptBody gives the text of a body that is not a documented error: the
+// <title> of an HTML page when it has one, else the text with tags removed.
 func excerptBody(contentType string, body []byte) string {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return ""
-	}
 	if looksHTML(contentType, body) {
 		if t := htmlTitle(body); t != "" {
-			return excerpt([]byte(t), maxExcerpt)
+			return t
 		}
 		body = stripTags(body)
 	}
-	return excerpt(body, maxExcerpt)
+	return string(body)
 }
 
 func looksHTML(contentType string, body []byte) bool {
@@ -284,37 +289,11 @@ func stripTags(body []byte) []byte {
 	return out
 }
 
-// excerpt returns at most max bytes of s as valid UTF-8 on one line: control
-// characters and runs of white space become one space.
-func excerpt(s []byte, max int) string {
-	var b strings.Builder
-	space := false
-	for len(s) > 0 && b.Len() < max {
-		r, n := utf8.DecodeRune(s)
-		s = s[n:]
-		if r == utf8.RuneError && n <= 1 {
-			r = '?'
-		}
-		if r < 0x20 || r == 0x7f || r == ' ' || (r >= 0x80 && r < 0xa0) {
-			if !space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	out := strings.TrimSpace(b.String())
-	if len(s) > 0 {
-		out += "…"
-	}
-	return out
-}
-
 // argError is an argument or configuration error, found before any I/O. It
-// matches ErrInvalidArgument and, through Unwrap, its cause (a
-// *partnerid.Error, say).
+// matches [ErrInvalidArgument] and, through Unwrap, its cause (a
+// [*partnerid.Error], say). Its message never quotes a value the caller
+// passed, except a partner_id, whose error goes through the client's
+// redactor.
 type argError struct {
 	msg   string
 	cause error
@@ -332,3 +311,27 @@ func (e *argError) Unwrap() error        { return e.cause }
 func invalidArg(format string, args ...any) error {
 	return &argError{msg: fmt.Sprintf(format, args...)}
 }
+
+// transportError is a call that got no HTTP answer: the connection failed,
+// or the context ended. It unwraps to the cause (with any credential
+// replaced), so context errors stay matchable with errors.Is.
+type transportError struct {
+	msg      string
+	attempts int
+	err      error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.err }
+
+// responseError is a success answer (2xx) that is not the documented
+// object. It matches [ErrBadResponse] and unwraps to the cause, if any (a
+// JSON decoding error, [ErrResponseTooLarge]).
+type responseError struct {
+	msg string
+	err error
+}
+
+func (e *responseError) Error() string        { return e.msg }
+func (e *responseError) Is(target error) bool { return target == ErrBadResponse }
+func (e *responseError) Unwrap() error        { return e.err }

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,7 +37,7 @@ func TestErrorBodies(t *testing.T) {
 			want: Error{Type: "validation_error", Message: "first_name is required"},
 		},
 		{
-			name: "nested, message object (API.md's example)", status: 422,
+			name: "nested, message object (the documented example)", status: 422,
 			body:        testdata(t, "bi_error.json"),
 			want:        Error{Type: "validation_error", Fields: map[string]string{"name": "is required"}},
 			wantInError: "(validation_error): name is required",
@@ -315,7 +317,7 @@ func TestContextErrorsStayMatchable(t *testing.T) {
 }
 
 func TestDecodeErrorBounds(t *testing.T) {
-	scrub := func(s string) string { return replaceFold(s, testKey, redacted) }
+	scrub := newRedactor(testKey)
 	// A thousand fields, long names, names with control characters: the
 	// message stays one bounded line.
 	var b strings.Builder
@@ -362,7 +364,7 @@ func FuzzDecodeError(f *testing.F) {
 	} {
 		f.Add(seed.status, seed.ct, seed.id, []byte(seed.body))
 	}
-	scrub := func(s string) string { return replaceFold(s, testKey, redacted) }
+	scrub := newRedactor(testKey)
 	f.Fuzz(func(t *testing.T, status int, contentType, requestID string, body []byte) {
 		status = 100 + int(uint(status)%900)
 		h := http.Header{}
@@ -395,4 +397,64 @@ func FuzzDecodeError(f *testing.F) {
 			}
 		}
 	})
+}
+
+// isUnsafeRune reports the characters that must never reach an error
+// string from a server: controls, line and paragraph separators,
+// bidirectional and other invisible formatting characters.
+func isUnsafeRune(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+}
+
+// Text from a server — message, type, fields, request id, a redirect's
+// host — reaches Error() as one safe line.
+func TestErrorIsOneSafeLine(t *testing.T) {
+	hostile := "a\u2028b\u2029c\u202ed\u2066e\u200ff\u061cg\x1b[31mh\x00i\u0085j\r\nk\u00adl\ufeffm"
+	js := strconv.Quote(hostile)
+	for _, tc := range []struct {
+		name   string
+		status int
+		header map[string]string
+		body   string
+	}{
+		{"message", 400, nil, `{"error": {"type": "x", "message": ` + js + `}}`},
+		{"type", 400, nil, `{"error": {"type": ` + js + `, "message": "m"}}`},
+		{"field name and message", 422, nil, `{"error": {"type": "x", "message": {` + js + `: ` + js + `}}}`},
+		{"flat shape", 403, nil, `{"error": ` + js + `, "reason": ` + js + `}`},
+		{"errors list", 400, nil, `{"errors": [` + js + `, ` + js + `]}`},
+		{"plain text", 500, nil, hostile},
+		{"request id", 500, map[string]string{"X-Request-Id": "id\u2028\u202e\u2066x"}, `{}`},
+		{"redirect host", 302, map[string]string{"Location": "https://ev\u202eil\u2028.example/x"}, ``},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mux := setup(t)
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tc.header {
+					w.Header()[k] = []string{v}
+				}
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			})
+			_, err := c.Users.Tracks(context.Background(), "abc")
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status {
+				t.Fatalf("%v; want an *Error %d", err, tc.status)
+			}
+			msg := err.Error()
+			for _, r := range msg {
+				if isUnsafeRune(r) {
+					t.Fatalf("Error() has %U: %q", r, msg)
+				}
+			}
+			checkSafeMessage(t, msg, 4096)
+		})
+	}
+	// An *Error a program builds itself prints as one safe line too.
+	e := &Error{StatusCode: 500, Method: "GET", URL: "https://x.example/" + hostile, Type: hostile, Message: hostile,
+		Fields: map[string]string{hostile: hostile}, RequestID: hostile}
+	for _, r := range e.Error() {
+		if isUnsafeRune(r) {
+			t.Fatalf("Error() has %U: %q", r, e.Error())
+		}
+	}
 }

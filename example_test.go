@@ -68,7 +68,7 @@ func ExampleSSOService_URL() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	token := partnerapi.Secret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417")
+	token := partnerapi.NewSecret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417")
 	link, err := client.SSO.URL(token, &partnerapi.LoginOptions{RedirectTo: "/members/curriculum?chapter=6"})
 	if err != nil {
 		log.Fatal(err)
@@ -141,7 +141,7 @@ func ExampleError() {
 }
 
 func ExampleSecret() {
-	s := partnerapi.Secret("935d85189822bf96c28c4fa79d3d8f31")
+	s := partnerapi.NewSecret("935d85189822bf96c28c4fa79d3d8f31")
 	fmt.Println(s)
 	fmt.Printf("%v %s %q %#v %+v\n", s, s, s, s, struct{ Key partnerapi.Secret }{s})
 	fmt.Println(len(s.Reveal()))

@@ -1,7 +1,8 @@
 package partnerapi
 
-// Golden tests: the exact requests of the seed pages' examples and of
-// API.md's examples, and their documented responses decoded to the
+// Golden tests: the exact requests of the examples in the two services'
+// public documentation (Big Interview's partner API pages, TicketsCloud's
+// v1 API-key pages), and their documented responses decoded to the
 // documented values. Each case runs twice: on the wire against an httptest
 // server (so Content-Length, chunking and the raw query are real), and in
 // memory through httpmock at the documented hosts (so the default base URLs,
@@ -43,24 +44,24 @@ var (
 		PartnerID: "anon_abc123", Anonymous: true,
 		CreatedAt: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC),
 		Token: Token{
-			Token:     Secret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417"),
+			Token:     NewSecret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417"),
 			ExpiresAt: time.Date(2016, 5, 28, 17, 16, 18, 817_000_000, time.UTC),
 		},
 	}
 	docCreatedKey = APIKey{
-		ID: seedKeyID, Key: Secret("48de25a3c7f84996bc3c183c640f9948"), Name: "new-key", Partner: seedPartner,
+		ID: seedKeyID, Key: NewSecret("48de25a3c7f84996bc3c183c640f9948"), Name: "new-key", Partner: seedPartner,
 		CreatedAt: time.Date(2014, 8, 18, 10, 42, 28, 288_420_000, time.UTC), // microseconds kept
 	}
 	docReadKey = APIKey{
-		ID: seedKeyID, Key: Secret("48de25a3c7f84996bc3c183c640f9948"), Name: "new-key", Partner: seedPartner,
+		ID: seedKeyID, Key: NewSecret("48de25a3c7f84996bc3c183c640f9948"), Name: "new-key", Partner: seedPartner,
 		CreatedAt: time.Date(2014, 8, 18, 10, 42, 28, 288_000_000, time.UTC), // truncated to ms by the server
 	}
 	docListedKeys = []APIKey{
-		{ID: "53f1d5aa37abbd0a9da87882", Key: "my-very-secret-key", Name: "test", Partner: seedPartner,
+		{ID: "53f1d5aa37abbd0a9da87882", Key: NewSecret("my-very-secret-key"), Name: "test", Partner: seedPartner,
 			CreatedAt: time.Date(2014, 8, 18, 10, 30, 2, 516_000_000, time.UTC)},
-		{ID: "53f1d5bf37abbd0a9ea87882", Key: "5a1428de2cd84b5189453470dffa3b5d", Name: "default", Partner: seedPartner,
+		{ID: "53f1d5bf37abbd0a9ea87882", Key: NewSecret("5a1428de2cd84b5189453470dffa3b5d"), Name: "default", Partner: seedPartner,
 			CreatedAt: time.Date(2014, 8, 18, 10, 30, 23, 487_000_000, time.UTC)},
-		{ID: "53f1d5e537abbd0a9da87883", Key: "aaef4478264a4be2b2c9838efa8df7c6", Name: "crm", Partner: seedPartner,
+		{ID: "53f1d5e537abbd0a9da87883", Key: NewSecret("aaef4478264a4be2b2c9838efa8df7c6"), Name: "crm", Partner: seedPartner,
 			CreatedAt: time.Date(2014, 8, 18, 10, 31, 1, 930_000_000, time.UTC)},
 	}
 )
@@ -454,7 +455,7 @@ func TestSeparateKeysAPIKey(t *testing.T) {
 
 func TestSSOURLGolden(t *testing.T) {
 	c := newTestClient(t, gettingStartedKey, WithOrganization("XYZ"))
-	token := Secret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417")
+	token := NewSecret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417")
 	for _, tc := range []struct {
 		o    *LoginOptions
 		want string

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// Option configures a Client; pass options to NewClient.
+// Option configures a [Client]; pass options to NewClient.
 type Option func(*config) error
 
-// config is what the options collect; NewClient checks it as a whole, so
+// config is what the options collect; [NewClient] checks it as a whole, so
 // options may come in any order.
 type config struct {
 	org           string
@@ -37,9 +37,12 @@ const (
 )
 
 // WithOrganization points the users API and SSO at
-// https://{org}.biginterview.com. A base URL set with WithBaseURL or
-// WithUsersBaseURL takes precedence. An org that is not one DNS label
-// (empty included) is refused.
+// https://{org}.biginterview.com. A base URL set with [WithBaseURL] or
+// [WithUsersBaseURL] takes precedence. An org that is not one DNS label
+// (empty included) is refused. An org that looks like an API key (20
+// characters or more mixing letters and digits: the key and the
+// organization swapped by mistake) is kept out of every error, log record
+// and printed value, as a key is.
 func WithOrganization(org string) Option {
 	return func(c *config) error {
 		if err := checkOrg(org); err != nil {
@@ -68,12 +71,12 @@ func WithKeysBaseURL(rawURL string) Option {
 }
 
 // WithKeysAPIKey gives the keys API a credential of its own; without it the
-// key passed to NewClient serves both APIs.
+// key passed to [NewClient] serves both APIs.
 func WithKeysAPIKey(apiKey string) Option {
 	return func(c *config) error { c.keysKey = &apiKey; return nil }
 }
 
-// WithHTTPClient makes the Client send through hc: its Transport, Timeout
+// WithHTTPClient makes the [Client] send through hc: its Transport, Timeout
 // and Jar are used as they are. The SDK works on a shallow copy whose
 // CheckRedirect stops at the first answer, so hc itself is never modified.
 func WithHTTPClient(hc *http.Client) Option {
@@ -99,9 +102,9 @@ func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
 	}
 }
 
-// WithLogger makes the Client write one Debug record per attempt (method,
+// WithLogger makes the [Client] write one Debug record per attempt (method,
 // path, status, attempt, duration) to l, and the failures of handlers made
-// by SSO.Handler (Error level for 500 and 502). Credentials never appear in
+// by [SSOService.Handler] (Error level for 500 and 502). Credentials never appear in
 // a record. Without it nothing is logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error { c.logger = l; return nil }
@@ -121,7 +124,7 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithMaxResponseBytes caps how much of a response body is read (default
-// 10 MiB). A larger body fails the call with ErrResponseTooLarge; the excess
+// 10 MiB). A larger body fails the call with [ErrResponseTooLarge]; the excess
 // is never read into memory.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
@@ -133,7 +136,7 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-// WithAllowInsecureHTTP lets the Client send credentials over plain http to
+// WithAllowInsecureHTTP lets the [Client] send credentials over plain http to
 // a host that is not loopback. Without it such a base URL is refused.
 func WithAllowInsecureHTTP() Option {
 	return func(c *config) error { c.allowInsecure = true; return nil }

@@ -7,8 +7,8 @@ import (
 )
 
 // writePlain answers status with msg as one line of plain text: the short,
-// fixed pages of the handlers this package serves (SSO.Handler,
-// WebhookHandler), which never carry a credential or an upstream detail.
+// fixed pages of the handlers this package serves ([SSOService.Handler],
+// [WebhookHandler]), which never carry a credential or an upstream detail.
 func writePlain(w http.ResponseWriter, status int, msg string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")

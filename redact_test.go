@@ -12,7 +12,9 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -20,16 +22,17 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
 var verbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3v", "%-40s", "%T"}
 
 func TestNothingPrintsACredential(t *testing.T) {
 	c := canaryClient(t)
-	key := APIKey{ID: seedKeyID, Key: canaryKey, Name: "n", Partner: seedPartner, CreatedAt: time.Now()}
-	token := Token{Token: canaryToken, ExpiresAt: time.Now()}
+	key := APIKey{ID: seedKeyID, Key: NewSecret(canaryKey), Name: "n", Partner: seedPartner, CreatedAt: time.Now()}
+	token := Token{Token: NewSecret(canaryToken), ExpiresAt: time.Now()}
 	user := User{PartnerID: "abc", Token: token, Created: true}
-	secret := Secret(canaryKey)
+	secret := NewSecret(canaryKey)
 	values := map[string]any{
 		"Secret":              secret,
 		"*Secret":             &secret,
@@ -39,8 +42,8 @@ func TestNothingPrintsACredential(t *testing.T) {
 		"Token":               token,
 		"User":                user,
 		"*User":               &user,
-		"map of Secret":       map[string]Secret{"k": canaryKey},
-		"struct holding":      struct{ S Secret }{canaryToken},
+		"map of Secret":       map[string]Secret{"k": NewSecret(canaryKey)},
+		"struct holding":      struct{ S Secret }{NewSecret(canaryToken)},
 		"reflect.Value":       reflect.ValueOf(secret),
 		"*Client":             c,
 		"Client":              *c,
@@ -70,7 +73,7 @@ func TestNothingPrintsACredential(t *testing.T) {
 	if secret.Reveal() != canaryKey {
 		t.Error("Reveal does not return the value")
 	}
-	if got := fmt.Sprint(Secret("")); got != "" {
+	if got := fmt.Sprint(NewSecret("")); got != "" {
 		t.Errorf("an empty Secret prints as %q; want nothing", got)
 	}
 	var zero Client
@@ -79,8 +82,8 @@ func TestNothingPrintsACredential(t *testing.T) {
 
 func TestSlogNeverShowsACredential(t *testing.T) {
 	c := canaryClient(t)
-	key := APIKey{ID: seedKeyID, Key: canaryKey}
-	user := User{PartnerID: "abc", Token: Token{Token: canaryToken}}
+	key := APIKey{ID: seedKeyID, Key: NewSecret(canaryKey)}
+	user := User{PartnerID: "abc", Token: Token{Token: NewSecret(canaryToken)}}
 	for name, newHandler := range map[string]func(io.Writer) slog.Handler{
 		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
 		"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
@@ -88,14 +91,14 @@ func TestSlogNeverShowsACredential(t *testing.T) {
 		var buf bytes.Buffer
 		l := slog.New(newHandler(&buf))
 		l.Info("values",
-			"secret", Secret(canaryKey),
+			"secret", NewSecret(canaryKey),
 			"key", key, "keyptr", &key,
 			"user", user, "token", user.Token,
 			"client", c,
-			slog.Group("g", "s", Secret(canaryToken)),
-			slog.Any("any", Secret(canaryKeysKey)),
+			slog.Group("g", "s", NewSecret(canaryToken)),
+			slog.Any("any", NewSecret(canaryKeysKey)),
 		)
-		l.With("secret", Secret(canaryKey)).Info("with")
+		l.With("secret", NewSecret(canaryKey)).Info("with")
 		out := buf.String()
 		checkNoLeak(t, name+" handler output", out)
 		if !strings.Contains(out, "[REDACTED]") {
@@ -105,10 +108,10 @@ func TestSlogNeverShowsACredential(t *testing.T) {
 }
 
 func TestJSONNeverShowsACredential(t *testing.T) {
-	key := APIKey{ID: seedKeyID, Key: canaryKey, Name: "n", Partner: seedPartner}
-	user := User{PartnerID: "abc", Token: Token{Token: canaryToken}}
+	key := APIKey{ID: seedKeyID, Key: NewSecret(canaryKey), Name: "n", Partner: seedPartner}
+	user := User{PartnerID: "abc", Token: Token{Token: NewSecret(canaryToken)}}
 	for name, v := range map[string]any{
-		"APIKey": key, "*APIKey": &key, "[]APIKey": []APIKey{key}, "User": user, "Token": user.Token, "Secret": Secret(canaryKey),
+		"APIKey": key, "*APIKey": &key, "[]APIKey": []APIKey{key}, "User": user, "Token": user.Token, "Secret": NewSecret(canaryKey),
 	} {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -119,9 +122,8 @@ func TestJSONNeverShowsACredential(t *testing.T) {
 			t.Errorf("%s as JSON: %s; want \"[REDACTED]\" in place of the secret", name, b)
 		}
 	}
-	// Text encoders see [REDACTED] too. (A Secret used as a JSON map key is
-	// not: encoding/json writes string-kinded keys directly.)
-	if b, err := Secret(canaryKey).MarshalText(); err != nil || string(b) != "[REDACTED]" {
+	// Text encoders see [REDACTED] too.
+	if b, err := NewSecret(canaryKey).MarshalText(); err != nil || string(b) != "[REDACTED]" {
 		t.Errorf("MarshalText = %q, %v", b, err)
 	}
 	// Decoding still reads the real value, as the APIs send it.
@@ -280,7 +282,7 @@ func TestArgumentErrorsNeverShowACredential(t *testing.T) {
 func TestSSOErrorsNeverShowTheToken(t *testing.T) {
 	c, rt := noIOClient(t)
 	for _, o := range badLoginOptions {
-		_, err := c.SSO.URL(canaryToken, &o)
+		_, err := c.SSO.URL(NewSecret(canaryToken), &o)
 		if err == nil {
 			t.Fatalf("SSO.URL(%+v): no error", o)
 		}
@@ -425,5 +427,285 @@ func TestWithoutLoggerNothingIsLogged(t *testing.T) {
 	}
 	if buf.Len() != 0 {
 		t.Errorf("without WithLogger, the default logger got:\n%s", buf.String())
+	}
+}
+
+// chainTexts returns the text of err and of every error its chain reaches
+// through Unwrap, single or multiple: what an error reporter records.
+func chainTexts(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		for e != nil {
+			out = append(out, e.Error(), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e))
+			switch u := e.(type) {
+			case interface{ Unwrap() error }:
+				e = u.Unwrap()
+			case interface{ Unwrap() []error }:
+				for _, x := range u.Unwrap() {
+					walk(x)
+				}
+				return
+			default:
+				return
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+// checkChainNoLeak fails the test if err or any error in its chain shows a
+// canary.
+func checkChainNoLeak(t *testing.T, what string, err error) {
+	t.Helper()
+	for _, s := range chainTexts(err) {
+		checkNoLeak(t, what+" (its chain)", s)
+	}
+}
+
+// funcTransport answers every request with fn.
+type funcTransport func(*http.Request) (*http.Response, error)
+
+func (f funcTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// dnsFailure fails every request as a lookup of its host that found nothing.
+var dnsFailure = funcTransport(func(r *http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Host, IsNotFound: true}}
+})
+
+// answerInMemory answers every request with status and body, without a network.
+func answerInMemory(status int, body string) funcTransport {
+	return func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	}
+}
+
+// checkClientOutputs makes every kind of call on c and checks that nothing
+// it returns, logs or prints shows a canary.
+func checkClientOutputs(t *testing.T, c *Client, logs *bytes.Buffer) {
+	t.Helper()
+	for _, k := range callKinds {
+		err := k.call(context.Background(), c)
+		if err == nil {
+			t.Fatalf("%s: no error", k.name)
+		}
+		checkChainNoLeak(t, k.name, err)
+		var apiErr *Error
+		if errors.As(err, &apiErr) {
+			checkNoLeak(t, k.name+": (*Error).URL", apiErr.URL)
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			checkNoLeak(t, k.name+": the wrapped *url.Error's URL", ue.URL)
+		}
+	}
+	for _, v := range []any{c, *c, c.Users, *c.Users, c.SSO, *c.SSO, c.APIKeys, *c.APIKeys} {
+		for _, verb := range verbs {
+			checkNoLeak(t, "printed with "+verb, fmt.Sprintf(verb, v))
+		}
+	}
+	checkNoLeak(t, "the log", logs.String())
+	if logs.Len() == 0 {
+		t.Error("nothing was logged")
+	}
+}
+
+func debugLogger(buf *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// The key given as the organization and the organization as the key (the
+// two environment variables swapped): the key becomes a host name, which
+// errors, logs and printed values must not show.
+func TestSwappedOrganizationAndKeyNeverShowTheKey(t *testing.T) {
+	for name, rt := range map[string]http.RoundTripper{
+		"no such host":  dnsFailure,
+		"an error page": answerInMemory(404, `{"error": {"type": "not_found", "message": "no user"}}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var logs bytes.Buffer
+			c := newTestClient(t, "acme", WithOrganization(canaryKey), WithKeysAPIKey(canaryKeysKey),
+				WithHTTPClient(&http.Client{Transport: rt}), WithRetry(1, 0, 0), WithLogger(debugLogger(&logs)))
+			checkClientOutputs(t, c, &logs)
+		})
+	}
+	// Matching still works on the rebuilt chain.
+	c := newTestClient(t, "acme", WithOrganization(canaryKey), WithHTTPClient(&http.Client{Transport: dnsFailure}), WithRetry(0, 0, 0))
+	_, err := c.Users.Tracks(context.Background(), "abc")
+	var dnsErr *net.DNSError
+	var ue *url.Error
+	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound || !errors.As(err, &ue) || ue.Op != "Get" {
+		t.Errorf("%v: want a *url.Error and a *net.DNSError in the chain", err)
+	}
+}
+
+// A base URL with the key in its path (a proxy that routes by key).
+func TestKeyInBaseURLPathNeverShows(t *testing.T) {
+	srv := serve(t, answer(500, `{"error": {"type": "server_error", "message": "down"}}`))
+	var logs bytes.Buffer
+	c := canaryClient(t, WithBaseURL(srv.URL+"/proxy/"+canaryKey+"/"), WithRetry(1, 0, 0), WithLogger(debugLogger(&logs)))
+	checkClientOutputs(t, c, &logs)
+
+	// No connection at all: the *url.Error that net/http wraps names the URL.
+	logs.Reset()
+	c = canaryClient(t, WithBaseURL("http://"+closedAddr(t)+"/"+strings.ToLower(canaryKey)), WithRetry(0, 0, 0), WithLogger(debugLogger(&logs)))
+	checkClientOutputs(t, c, &logs)
+
+	// A bad base URL that holds the key is refused without repeating it.
+	for _, opt := range []Option{
+		WithBaseURL("ftp://x.example/" + canaryKey),
+		WithUsersBaseURL("http://" + canaryKey + ".example"),
+		WithKeysBaseURL("https://x.example/" + canaryKeysKey + "?q=1"),
+		WithOrganization(canaryKey + "!"),
+	} {
+		_, err := NewClient(canaryKey, opt, WithKeysAPIKey(canaryKeysKey))
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Fatalf("%v; want ErrInvalidArgument", err)
+		}
+		checkChainNoLeak(t, "the configuration error", err)
+	}
+}
+
+// Errors a call wraps — a decoder's, a transport's — are what an error
+// reporter records: none may show a key.
+func TestWrappedErrorsNeverShowACredential(t *testing.T) {
+	// A timestamp echoing the key: the decoder's *time.ParseError quotes it.
+	srv := serve(t, answer(200, `{"user": {"partner_id": "abc", "created_at": "`+canaryKey+`", "token": {"token": "t"}}}`))
+	c := canaryClient(t, WithBaseURL(srv.URL), WithRetry(0, 0, 0))
+	_, err := c.Users.CreateOrUpdate(context.Background(), "abc", nil)
+	var pe *time.ParseError
+	if !errors.Is(err, ErrBadResponse) || !errors.As(err, &pe) {
+		t.Fatalf("%v; want ErrBadResponse wrapping a *time.ParseError", err)
+	}
+	checkChainNoLeak(t, "the decode error", err)
+
+	// A custom transport whose error wraps another that quotes the key.
+	inner := fmt.Errorf("upstream said %s: %w", canaryKeysKey, io.ErrUnexpectedEOF)
+	rt := funcTransport(func(*http.Request) (*http.Response, error) {
+		return nil, errors.Join(fmt.Errorf("proxy: %w", inner), context.DeadlineExceeded)
+	})
+	c = canaryClient(t, WithBaseURL("https://partnerapi.invalid"), WithHTTPClient(&http.Client{Transport: rt}), WithRetry(0, 0, 0))
+	_, err = c.APIKeys.List(context.Background(), seedPartner, nil)
+	checkChainNoLeak(t, "the transport error", err)
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("%v: the rebuilt chain no longer matches what it wrapped", err)
+	}
+}
+
+// Call-time argument errors never repeat a credential passed by mistake.
+func TestCallArgumentErrorsNeverRepeatACredential(t *testing.T) {
+	c, rt := noIOClient(t, WithKeysAPIKey(canaryKeysKey))
+	c2, rt2 := noIOClient(t)
+	_ = c2
+	for _, k := range []string{canaryKey, canaryKeysKey, canaryToken} {
+		errs := []error{
+			second(c.SSO.URL(NewSecret("t"), &LoginOptions{RedirectTo: "/" + k + " x"})),
+			second(c.SSO.URL(NewSecret("t"), &LoginOptions{RedirectTo: "//" + k})),
+			second(c.SSO.URL(NewSecret("t"), &LoginOptions{ReturnURL: "ftp://" + k})),
+			second(c.SSO.URL(NewSecret("t"), &LoginOptions{ReturnURL: "https://u:" + k + "@x.example"})),
+			second(c.SSO.LoginURL(context.Background(), "abc", nil, &LoginOptions{RedirectTo: k})),
+			second(c.APIKeys.List(context.Background(), seedPartner, &ListAPIKeysOptions{Fields: []string{"id", k + " "}})),
+			second(c.APIKeys.Get(context.Background(), seedPartner, seedKeyID, &GetAPIKeyOptions{Fields: []string{"\t" + k}})),
+		}
+		for _, err := range errs {
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Fatalf("%v; want ErrInvalidArgument", err)
+			}
+			checkChainNoLeak(t, "an argument error", err)
+		}
+	}
+	// A partner_id that is the configured key with a bad byte: its
+	// *partnerid.Error is still there, with the key replaced.
+	c3, rt3 := noIOClient(t)
+	for _, id := range []string{testKey + "!", strings.ToUpper(testKey) + "@x"} {
+		_, err := c3.Users.Tracks(context.Background(), id)
+		var pe *partnerid.Error
+		if !errors.Is(err, ErrInvalidArgument) || !errors.Is(err, partnerid.ErrInvalid) || !errors.As(err, &pe) {
+			t.Fatalf("%v; want an argument error wrapping a *partnerid.Error", err)
+		}
+		for _, s := range append(chainTexts(err), pe.ID) {
+			if leaks(s, testKey) {
+				t.Errorf("a partner_id error shows the key: %s", s)
+			}
+		}
+	}
+	if rt.n.Load()+rt2.n.Load()+rt3.n.Load() != 0 {
+		t.Error("an argument error sent a request")
+	}
+}
+
+// Credentials are replaced before text is cut: a key written with JSON
+// escapes, cut by the excerpt or by a small WithMaxResponseBytes, leaves
+// no piece of itself.
+func TestScrubbingSeesTheWholeKeyBeforeTheCut(t *testing.T) {
+	escaped := `\u0043\u0041NARYcanary0123456789abcdef0000`
+	for _, tc := range []struct {
+		name, contentType, body string
+		maxBytes                int64
+	}{
+		{"JSON-escaped message across the 200-byte cut", "", `{"error": {"type": "x", "message": "` + strings.Repeat("m", 185) + escaped + `"}}`, 0},
+		{"JSON-escaped field across the cut", "", `{"error": {"type": "x", "message": {"f": "` + strings.Repeat("m", 190) + escaped + `"}}}`, 0},
+		{"JSON-escaped in a body of no documented shape", "", `{"detail": "` + strings.Repeat("d", 150) + escaped + `"}`, 0},
+		{"escaped slash and key in plain text", "text/plain", strings.Repeat("p", 150) + `\/` + escaped, 0},
+		{"cut by WithMaxResponseBytes inside the key", "", `{"error": {"type": "x", "message": "` + canaryKey + `"}}`, int64(len(`{"error": {"type": "x", "message": "`) + 20)},
+		{"cut by WithMaxResponseBytes inside an escaped key", "", `{"error": {"type": "x", "message": "` + escaped + `"}}`, int64(len(`{"error": {"type": "x", "message": "`) + 30)},
+		{"cut by WithMaxResponseBytes in plain text", "text/plain", "bad key " + canaryKey, int64(len("bad key ") + 12)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.contentType != "" {
+					w.Header().Set("Content-Type", tc.contentType)
+				}
+				w.WriteHeader(401)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			opts := []Option{WithBaseURL(srv.URL), WithRetry(0, 0, 0)}
+			if tc.maxBytes > 0 {
+				opts = append(opts, WithMaxResponseBytes(tc.maxBytes))
+			}
+			c := canaryClient(t, opts...)
+			_, err := c.Users.Tracks(context.Background(), "abc")
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
+				t.Fatalf("%v; want an *Error 401", err)
+			}
+			checkChainNoLeak(t, "the error", err)
+			checkNoLeak(t, "the *Error", fmt.Sprintf("%#v", *apiErr))
+		})
+	}
+}
+
+// A Secret used as a map key marshals redacted, like a Secret value.
+func TestSecretAsMapKeyIsRedacted(t *testing.T) {
+	m := map[Secret]string{NewSecret(canaryKey): "first", NewSecret(canaryToken): "second"}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoLeak(t, "a map[Secret]T as JSON", string(b))
+	if !strings.Contains(string(b), `"[REDACTED]":`) {
+		t.Errorf("a map[Secret]T as JSON: %s; want [REDACTED] keys", b)
+	}
+	type holder struct{ Keys map[Secret]int }
+	for name, newHandler := range map[string]func(io.Writer) slog.Handler{
+		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+	} {
+		var buf bytes.Buffer
+		slog.New(newHandler(&buf)).Info("m", "map", m, "holder", holder{Keys: map[Secret]int{NewSecret(canaryKeysKey): 1}})
+		checkNoLeak(t, name+" handler with a map[Secret]T", buf.String())
+		if !strings.Contains(buf.String(), "[REDACTED]") {
+			t.Errorf("%s handler: %s; want [REDACTED]", name, buf.String())
+		}
+	}
+	for _, verb := range verbs {
+		checkNoLeak(t, "a map[Secret]T printed with "+verb, fmt.Sprintf(verb, m))
+	}
+	// Secrets still compare by value.
+	a1, a2, other := NewSecret("a"), NewSecret("a"), NewSecret("b")
+	if a1 != a2 || !a1.Equal(a2) || a1.Equal(other) || a1 == other {
+		t.Error("Secrets do not compare by value")
 	}
 }

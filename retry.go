@@ -4,52 +4,56 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
-// callState follows one call through its attempts. The retry loop runs the
-// attempts of a call one after another, so it needs no lock.
-type callState struct {
-	idempotent bool // may be resent after it reached the server
-	attempts   int
-	gate       *syncGate // the Users.Sync pacing this call, if any (sync.go)
-	gated      bool      // the current attempt holds a slot of gate
-	gateEpoch  uint64    // gate's epoch when it admitted the attempt
+// retrySettings are a [Client]'s retry bounds and the two retry policies
+// made from them once, for the two kinds of call.
+type retrySettings struct {
+	max              int
+	waitMin, waitMax time.Duration
+	idempotent, once retryablehttp.CheckRetry
 }
 
-type callStateKey struct{}
-
-func withCallState(ctx context.Context, st *callState) context.Context {
-	return context.WithValue(ctx, callStateKey{}, st)
+func newRetrySettings(max int, waitMin, waitMax time.Duration) retrySettings {
+	s := retrySettings{max: max, waitMin: waitMin, waitMax: waitMax}
+	s.idempotent = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		return checkRetry(ctx, resp, err, true, waitMax)
+	}
+	s.once = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		return checkRetry(ctx, resp, err, false, waitMax)
+	}
+	return s
 }
 
-func callStateFrom(ctx context.Context) *callState {
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	return st
+// policy is the retry policy of a call that may (idempotent) or may not be
+// resent after it reached the server.
+func (s *retrySettings) policy(idempotent bool) retryablehttp.CheckRetry {
+	if idempotent {
+		return s.idempotent
+	}
+	return s.once
 }
 
-// checkRetry is the retry matrix:
+// checkRetry is the retry table:
 //
 //	                       nothing sent  sent, then failed  429    500 502 503 504
 //	idempotent calls       retry         retry              retry  retry
 //	non-idempotent POSTs   retry         never              retry  never
 //
-// Other statuses are never retried. A Retry-After longer than the maximum
-// wait is not waited out: the answer goes back to the caller at once.
-func (c *client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st := callStateFrom(ctx)
-	if st != nil && st.gate != nil {
-		st.gate.attemptDone(st, resp) // inside a Users.Sync: free the slot, learn from a 429
-	}
+// Other statuses are never retried, nor a failure another attempt cannot
+// mend (an untrusted certificate). A Retry-After longer than waitMax is not
+// waited out: the answer goes back to the caller at once.
+func checkRetry(ctx context.Context, resp *http.Response, err error, idempotent bool, waitMax time.Duration) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	idempotent := st != nil && st.idempotent
 	if err != nil {
 		if permanent(err) {
 			return false, nil
@@ -58,18 +62,18 @@ func (c *client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		return !c.retryAfterTooLong(resp), nil
+		return !retryAfterTooLong(resp, waitMax), nil
 	case http.StatusServiceUnavailable:
-		return idempotent && !c.retryAfterTooLong(resp), nil
+		return idempotent && !retryAfterTooLong(resp, waitMax), nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent, nil
 	}
 	return false, nil
 }
 
-func (c *client) retryAfterTooLong(resp *http.Response) bool {
+func retryAfterTooLong(resp *http.Response, waitMax time.Duration) bool {
 	d, ok := retryAfter(resp.Header, time.Now())
-	return ok && int64(d) > c.waitMax
+	return ok && (d > waitMax || d == maxRetryAfter)
 }
 
 // nothingSent reports whether err means the request never left: the
@@ -114,18 +118,22 @@ func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Dura
 	return wait
 }
 
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+// maxRetryAfter caps the wait a Retry-After header asks for: any longer is
+// read as this long, which is longer than any sensible maximum wait.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads a Retry-After header in seconds (decimal digits only)
+// or as an HTTP date.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := h.Get("Retry-After")
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || isDigits(v) {
+		// A number of seconds too large for 64 bits (err is then a range
+		// error) is as much longer than any wait as the largest one.
+		if err != nil || secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -139,43 +147,15 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// attemptTransport counts each attempt of a call and, with a logger, writes
-// one Debug record for it. It does not pass CloseIdleConnections on:
-// go-retryablehttp calls that after failures, and emptying a pool shared
-// by every goroutine of the Client would cost them all new connections.
-type attemptTransport struct {
-	base   http.RoundTripper
-	logger *slog.Logger
-	scrub  func(string) string
-}
-
-func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	st := callStateFrom(ctx)
-	if st != nil {
-		st.attempts++
+// isDigits reports whether s is one or more ASCII decimal digits.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
 	}
-	if t.logger == nil || !t.logger.Enabled(ctx, slog.LevelDebug) {
-		return t.base.RoundTrip(req)
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
 	}
-	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if st != nil {
-		attrs = append(attrs, slog.Int("attempt", st.attempts))
-	}
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	} else {
-		attrs = append(attrs, slog.Int("status", 0))
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", t.scrub(err.Error())))
-	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "partnerapi attempt", attrs...)
-	return resp, err
+	return true
 }

@@ -1,6 +1,6 @@
 package partnerapi
 
-// The retry matrix of DESIGN §6, Retry-After, waits that end with the
+// The retry matrix (see checkRetry in retry.go), Retry-After, waits that end with the
 // context, body replay, redirects, the response cap and WithHTTPClient.
 
 import (
@@ -219,13 +219,19 @@ func TestNeverRetried(t *testing.T) {
 
 func TestCheckRetryErrors(t *testing.T) {
 	c := newTestClient(t, testKey)
-	idem := withCallState(context.Background(), &callState{idempotent: true})
-	once := withCallState(context.Background(), &callState{idempotent: false})
-	canceled, cancel := context.WithCancel(idem)
+	// A call's kind, idempotent or not, picks its retry policy.
+	type kind struct {
+		context.Context
+		idempotent bool
+	}
+	idem := kind{context.Background(), true}
+	once := kind{context.Background(), false}
+	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
+	canceled := kind{ctx, true}
 	for _, tc := range []struct {
 		name          string
-		ctx           context.Context
+		ctx           kind
 		err           error
 		want, wantErr bool
 	}{
@@ -239,9 +245,9 @@ func TestCheckRetryErrors(t *testing.T) {
 		{"invalid certificate", idem, x509.CertificateInvalidError{}, false, false},
 		{"response too large", idem, fmt.Errorf("reading: %w", ErrResponseTooLarge), false, false},
 		{"context ended", canceled, errors.New("anything"), false, true},
-		{"no call state (treated as not idempotent)", context.Background(), io.ErrUnexpectedEOF, false, false},
+		{"no call state (treated as not idempotent)", kind{context.Background(), false}, io.ErrUnexpectedEOF, false, false},
 	} {
-		got, err := c.c.checkRetry(tc.ctx, nil, tc.err)
+		got, err := c.c.retry.policy(tc.ctx.idempotent)(tc.ctx, nil, tc.err)
 		if got != tc.want || (err != nil) != tc.wantErr {
 			t.Errorf("%s: checkRetry = %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.wantErr)
 		}
@@ -377,7 +383,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 					return
 				}
 				if r.Method == "POST" {
-					writeJSON(w, 201, `{"id": "`+seedKeyID+`"}`)
+					writeJSON(w, 201, `{"id": "`+seedKeyID+`", "key": "k"}`)
 					return
 				}
 				writeJSON(w, 200, `{"tracks": []}`)
@@ -438,6 +444,42 @@ func TestRetryAfterBeyondMaxWaitReturnsAtOnce(t *testing.T) {
 				t.Errorf("the message %q does not say when to retry", err)
 			}
 		})
+	}
+}
+
+// A Retry-After too large for 64 bits is longer than any wait, not
+// garbage: the call returns at once, as for any Retry-After beyond the
+// maximum wait — even with a maximum wait of a week.
+func TestRetryAfterBeyondInt64ReturnsAtOnce(t *testing.T) {
+	for _, header := range []string{"9223372036854775808", "18446744073709551616", "12345678901234567890123456"} {
+		for _, status := range []int{429, 503} {
+			var n atomic.Int32
+			c, mux := setup(t, WithRetry(3, time.Millisecond, 7*24*time.Hour))
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.Header().Set("Retry-After", header)
+				writeJSON(w, status, `{}`)
+			})
+			_, err := c.Users.Tracks(context.Background(), "abc")
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
+				t.Fatalf("Retry-After %s: %v; want an *Error %d", header, err, status)
+			}
+			if apiErr.Attempts != 1 || n.Load() != 1 {
+				t.Errorf("Retry-After %s, %d: %d attempts, %d requests; want 1 and 1", header, status, apiErr.Attempts, n.Load())
+			}
+			if apiErr.RetryAfter < 24*time.Hour {
+				t.Errorf("Retry-After %s: RetryAfter = %s; want at least a day", header, apiErr.RetryAfter)
+			}
+		}
+	}
+	h := http.Header{"Retry-After": {"9223372036854775808"}}
+	if d, ok := retryAfter(h, time.Now()); !ok || d != maxRetryAfter {
+		t.Errorf("retryAfter(2^63) = %s, %v; want %s, true", d, ok, maxRetryAfter)
+	}
+	h = http.Header{"Retry-After": {"+5"}}
+	if _, ok := retryAfter(h, time.Now()); ok {
+		t.Error(`retryAfter("+5") was read as seconds: only digits are`)
 	}
 }
 
@@ -535,7 +577,7 @@ func TestRetryReplaysBodiesByteIdentically(t *testing.T) {
 					writeJSON(w, tc.status, `{}`)
 					return
 				}
-				writeJSON(w, 200, `{"user": {"partner_id": "abc"}}`)
+				writeJSON(w, 200, `{"id": "`+seedKeyID+`", "key": "k", "user": {"partner_id": "abc", "token": {"token": "t"}}}`)
 			})}
 			c, mux := setup(t, WithRetry(3, time.Millisecond, 2*time.Millisecond))
 			mux.Handle("/", rec)
@@ -690,7 +732,7 @@ func TestWithHTTPClientIsUsedNotModified(t *testing.T) {
 	if hc.Timeout != 7*time.Second || hc.Jar != jar {
 		t.Error("the caller's Timeout or Jar changed")
 	}
-	inner := c.c.http.HTTPClient
+	inner := &c.c.httpClient
 	if inner == hc {
 		t.Fatal("the SDK works on the caller's *http.Client itself, not a copy")
 	}

@@ -8,7 +8,10 @@ import (
 )
 
 // SSOService builds single sign-on links into Big Interview's member app.
-type SSOService struct{ c *client }
+type SSOService struct {
+	c     *client
+	users *UsersService // the token of a link comes from a create or refresh
+}
 
 // LoginOptions are the optional parameters of an SSO login link.
 type LoginOptions struct {
@@ -21,18 +24,18 @@ type LoginOptions struct {
 }
 
 // LoginURL refreshes the user partnerID (creating it from p if needed, as
-// Users.CreateOrUpdate does) to get a fresh token, then returns the login
-// link {base}/sso/login?token=…. The options are checked before any request.
-// The link holds a credential valid for 48 hours: send it to the person's
-// browser, never to a log.
+// [UsersService.CreateOrUpdate] does) to get a fresh token, then returns
+// the login link {base}/sso/login?token=…. The options are checked before
+// any request. The link holds a credential valid for 48 hours: send it to
+// the person's browser, never to a log.
 func (s *SSOService) LoginURL(ctx context.Context, partnerID string, p *UserParams, o *LoginOptions) (string, error) {
 	if err := checkLoginOptions(o); err != nil {
 		return "", err
 	}
-	if s.c.users.base == "" {
-		return "", invalidArg("no users API base URL configured: use WithOrganization, WithUsersBaseURL or WithBaseURL")
+	if err := s.c.users.ready(); err != nil {
+		return "", err
 	}
-	user, err := (&UsersService{c: s.c}).CreateOrUpdate(ctx, partnerID, p)
+	user, err := s.users.CreateOrUpdate(ctx, partnerID, p)
 	if err != nil {
 		return "", err
 	}
@@ -41,14 +44,14 @@ func (s *SSOService) LoginURL(ctx context.Context, partnerID string, p *UserPara
 
 // URL builds the login link for a token already in hand, with no I/O.
 func (s *SSOService) URL(token Secret, o *LoginOptions) (string, error) {
-	if token == "" {
+	if token.Reveal() == "" {
 		return "", invalidArg("the SSO token is empty")
 	}
 	if err := checkLoginOptions(o); err != nil {
 		return "", err
 	}
-	if s.c.users.base == "" {
-		return "", invalidArg("no users API base URL configured: use WithOrganization, WithUsersBaseURL or WithBaseURL")
+	if err := s.c.users.ready(); err != nil {
+		return "", err
 	}
 	var b strings.Builder
 	b.WriteString(s.c.users.base)
@@ -67,23 +70,38 @@ func (s *SSOService) URL(token Secret, o *LoginOptions) (string, error) {
 
 // checkLoginOptions refuses anything that could send the person off-site:
 // RedirectTo must be a path in the member app, ReturnURL an absolute
-// http(s) URL.
+// http(s) URL. The errors say what is wrong without quoting the value,
+// which could be anything the caller holds.
 func checkLoginOptions(o *LoginOptions) error {
 	if o == nil {
 		return nil
 	}
 	if r := o.RedirectTo; r != "" {
-		if !strings.HasPrefix(r, "/") || strings.HasPrefix(r, "//") || strings.ContainsAny(r, "\\") || hasControlOrSpace(r) {
-			return invalidArg("RedirectTo %q must be a path in the member app: one leading '/', no scheme, host, backslash or white space", excerpt([]byte(r), 100))
-		}
-		if u, err := url.Parse(r); err != nil || u.Scheme != "" || u.Host != "" {
-			return invalidArg("RedirectTo %q must be a path in the member app", excerpt([]byte(r), 100))
+		const must = "RedirectTo must be a path in the member app (one leading '/', no scheme or host)"
+		switch u, err := url.Parse(r); {
+		case !strings.HasPrefix(r, "/"):
+			return invalidArg("%s: it does not start with '/'", must)
+		case strings.HasPrefix(r, "//"):
+			return invalidArg("%s: it starts with '//', which names a host", must)
+		case strings.ContainsAny(r, "\\"):
+			return invalidArg("%s: it has a backslash", must)
+		case hasControlOrSpace(r):
+			return invalidArg("%s: it has white space or a control character", must)
+		case err != nil || u.Scheme != "" || u.Host != "":
+			return invalidArg("%s: it does not parse as a path", must)
 		}
 	}
 	if r := o.ReturnURL; r != "" {
-		u, err := url.Parse(r)
-		if err != nil || hasControlOrSpace(r) || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-			return invalidArg("ReturnURL %q must be an absolute http or https URL", excerpt([]byte(r), 100))
+		const must = "ReturnURL must be an absolute http or https URL"
+		switch u, err := url.Parse(r); {
+		case err != nil || hasControlOrSpace(r):
+			return invalidArg("%s: it does not parse, or has white space or a control character", must)
+		case u.Scheme != "http" && u.Scheme != "https":
+			return invalidArg("%s: its scheme is not http or https", must)
+		case u.Host == "":
+			return invalidArg("%s: it has no host", must)
+		case u.User != nil:
+			return invalidArg("%s: it must not carry user info", must)
 		}
 	}
 	return nil

@@ -12,8 +12,8 @@ import (
 //
 // For each request, resolve finds the signed-in person in the partner's own
 // session (a cookie, a header set by an auth proxy, …) and returns their
-// partner_id, the UserParams to create them with if they are new (nil to
-// only refresh an existing user), and the LoginOptions of the link (nil for
+// partner_id, the [UserParams] to create them with if they are new (nil to
+// only refresh an existing user), and the [LoginOptions] of the link (nil for
 // the member app's dashboard). The handler then calls LoginURL with the
 // request's context, which mints a fresh token (an older one stops
 // working), and answers 302 Found to the login link. Every answer carries
@@ -36,7 +36,7 @@ import (
 //
 // No page ever shows an API key, a token, the upstream response or any
 // error text; the only place a token appears is the 302's Location header.
-// When the Client was made with WithLogger, each 500 and 502 is logged at
+// When the [Client] was made with [WithLogger], each 500 and 502 is logged at
 // Error level ("partnerapi SSO handler failed", with status, method, path
 // and the error, scrubbed of the client's credentials); a 403, and a 502
 // for a browser that went away before the API answered, are logged at Debug
@@ -109,7 +109,7 @@ func (h *ssoHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusFound)
 }
 
-// log reports a failure to the Client's logger, if it has one. The path is
+// log reports a failure to the [Client]'s logger, if it has one. The path is
 // logged without its query; the error text is scrubbed of the client's
 // credentials.
 func (h *ssoHandler) log(r *http.Request, level slog.Level, status int, stage string, err error) {
@@ -120,8 +120,8 @@ func (h *ssoHandler) log(r *http.Request, level slog.Level, status int, stage st
 	c.logger.LogAttrs(r.Context(), level, "partnerapi SSO handler failed",
 		slog.Int("status", status),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("path", c.red.text(r.URL.Path, maxURLShown)),
 		slog.String("stage", stage),
-		slog.String("error", c.scrub(err.Error())),
+		slog.String("error", c.red.text(err.Error(), maxCauseShown)),
 	)
 }

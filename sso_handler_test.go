@@ -439,3 +439,26 @@ func TestSSOHandlerNilResolvePanics(t *testing.T) {
 	}()
 	client.SSO.Handler(nil)
 }
+
+// A success answer without the user or its token is the API's fault: 502,
+// as for any failed API call, not the 500 of a misconfigured site.
+func TestSSOHandlerAnswerWithoutATokenIs502(t *testing.T) {
+	for _, body := range []string{`{}`, `{"user": null}`, `{"user": {"partner_id": "jane-5"}}`} {
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = io.WriteString(w, body)
+		}))
+		client, err := partnerapi.NewClient("0123456789abcdef0123456789abcdef", partnerapi.WithBaseURL(api.URL), partnerapi.WithRetry(0, 0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := click(client.SSO.Handler(signedIn("jane-5", nil)), http.MethodGet)
+		checkSSOPage(t, w, http.StatusBadGateway, "0123456789abcdef0123456789abcdef", "partnerapi", "user")
+		_, err = client.SSO.LoginURL(context.Background(), "jane-5", nil, nil)
+		if !errors.Is(err, partnerapi.ErrBadResponse) || errors.Is(err, partnerapi.ErrInvalidArgument) {
+			t.Errorf("LoginURL with %s: %v; want ErrBadResponse", body, err)
+		}
+		api.Close()
+	}
+}

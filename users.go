@@ -49,8 +49,8 @@ type Track struct {
 	Steps    []Step  `json:"tracks"`   // the API names the steps "tracks"
 }
 
-// Step is one step of a Track. Link is a path in the member app, suitable as
-// LoginOptions.RedirectTo.
+// Step is one step of a [Track]. Link is a path in the member app, suitable
+// as [LoginOptions].RedirectTo.
 type Step struct {
 	Step      int    `json:"step"`
 	Title     string `json:"title"`
@@ -81,10 +81,11 @@ type InterviewLinks struct {
 const anonymousPartnerID = "anonymous"
 
 // checkPartnerID validates a partner_id before it goes into a path. The
-// error matches ErrInvalidArgument and partnerid.ErrInvalid.
-func checkPartnerID(partnerID string) error {
+// error matches [ErrInvalidArgument] and [partnerid.ErrInvalid]; it quotes
+// the id, so it goes through the client's redactor.
+func (c *client) checkPartnerID(partnerID string) error {
 	if err := partnerid.Validate(partnerID); err != nil {
-		return &argError{msg: "bad partner_id", cause: err}
+		return c.red.error(&argError{msg: "bad partner_id", cause: err})
 	}
 	return nil
 }
@@ -93,31 +94,52 @@ func userPath(partnerID, suffix string) string {
 	return "/api/users/" + partnerID + suffix // validated: nothing in it needs escaping
 }
 
+// userAnswer is the answer of a create or refresh: {"user": {...}} with the
+// user's partner_id and a token. (A value, not a pointer: an absent or null
+// user leaves the partner_id empty, and the call makes one allocation less.)
+type userAnswer struct {
+	User User `json:"user"`
+}
+
+func (a *userAnswer) missing() string {
+	switch {
+	case a.User.PartnerID == "":
+		return `"user" with a partner_id`
+	case a.User.Token.Token.Reveal() == "":
+		return `"user.token.token"`
+	}
+	return ""
+}
+
 // CreateOrUpdate creates the user partnerID (POST /api/users/{partner_id})
 // or, when it exists, refreshes it; either way the user gets a new SSO
 // token. Creating needs p's three fields; pass p == nil to refresh a user
-// known to exist (the server answers 422 if it does not). User.Created tells
-// which happened. The call is idempotent, so it is retried like a GET.
-// partner_id "anonymous" is refused: it is the anonymous-user endpoint.
-// For a whole roster use Sync, which runs these calls concurrently and
-// paces them under rate limits.
+// known to exist (the server answers 422 if it does not). [User.Created]
+// tells which happened. The call is idempotent, so it is retried like a
+// GET. partner_id "anonymous" is refused: it is the anonymous-user
+// endpoint. For a whole roster use [UsersService.Sync], which runs these
+// calls concurrently and paces them under rate limits.
 func (s *UsersService) CreateOrUpdate(ctx context.Context, partnerID string, p *UserParams) (*User, error) {
+	return s.createOrUpdate(ctx, partnerID, p, nil)
+}
+
+// createOrUpdate is CreateOrUpdate with its attempts paced by pace, when
+// it is not nil.
+func (s *UsersService) createOrUpdate(ctx context.Context, partnerID string, p *UserParams, pace *rateGate) (*User, error) {
 	if partnerID == anonymousPartnerID {
-		return nil, invalidArg("partner_id %q would create an anonymous user; use Users.CreateAnonymous", partnerID)
+		return nil, invalidArg("partner_id %q would create an anonymous user; use Users.CreateAnonymous", anonymousPartnerID)
 	}
-	if err := checkPartnerID(partnerID); err != nil {
+	if err := s.c.checkPartnerID(partnerID); err != nil {
 		return nil, err
 	}
 	body := p
 	if body == nil {
 		body = &UserParams{}
 	}
-	var out struct {
-		User User `json:"user"`
-	}
+	var out userAnswer
 	status, err := s.c.do(ctx, request{
 		api: &s.c.users, method: http.MethodPost, path: userPath(partnerID, ""),
-		body: body, idempotent: true,
+		body: body, idempotent: true, pace: pace,
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -131,9 +153,7 @@ func (s *UsersService) CreateOrUpdate(ctx context.Context, partnerID string, p *
 // must be approved for anonymous users. The call is not idempotent: once it
 // has reached the server it is never resent.
 func (s *UsersService) CreateAnonymous(ctx context.Context) (*User, error) {
-	var out struct {
-		User User `json:"user"`
-	}
+	var out userAnswer
 	status, err := s.c.do(ctx, request{
 		api: &s.c.users, method: http.MethodPost, path: "/api/users/anonymous",
 		body: struct{}{},
@@ -146,44 +166,52 @@ func (s *UsersService) CreateAnonymous(ctx context.Context) (*User, error) {
 }
 
 // Progress returns the user's progress through the guided tracks
-// (GET /api/users/{partner_id}/progress, the Getting Started example).
+// (GET /api/users/{partner_id}/progress, the Getting Started example). A
+// user that does not exist is [ErrNotFound].
 func (s *UsersService) Progress(ctx context.Context, partnerID string) ([]Track, error) {
-	return s.tracks(ctx, partnerID, "/progress")
+	var out trackList
+	if err := s.get(ctx, userPath(partnerID, "/progress"), partnerID, &out, nil); err != nil {
+		return nil, err
+	}
+	return out.Tracks, nil
 }
 
 // Tracks returns the guided tracks with the user's progress
 // (GET /api/users/{partner_id}/tracks). A user that does not exist is
-// ErrNotFound.
+// [ErrNotFound].
 func (s *UsersService) Tracks(ctx context.Context, partnerID string) ([]Track, error) {
-	return s.tracks(ctx, partnerID, "/tracks")
+	return s.tracks(ctx, partnerID, nil)
 }
 
-func (s *UsersService) tracks(ctx context.Context, partnerID, suffix string) ([]Track, error) {
-	if err := checkPartnerID(partnerID); err != nil {
+// tracks is Tracks with its attempts paced by pace, when it is not nil.
+func (s *UsersService) tracks(ctx context.Context, partnerID string, pace *rateGate) ([]Track, error) {
+	var out tracksAnswer
+	if err := s.get(ctx, userPath(partnerID, "/tracks"), partnerID, &out, pace); err != nil {
 		return nil, err
-	}
-	if suffix == "/progress" {
-		var out trackList
-		if _, err := s.c.do(ctx, request{
-			api: &s.c.users, method: http.MethodGet, path: userPath(partnerID, suffix), idempotent: true,
-		}, &out); err != nil {
-			return nil, err
-		}
-		return out.Tracks, nil
-	}
-	// The documented shape, decoded in one pass with no custom unmarshaler.
-	var out struct {
-		Tracks *[]Track `json:"tracks"`
-	}
-	if _, err := s.c.do(ctx, request{
-		api: &s.c.users, method: http.MethodGet, path: userPath(partnerID, suffix), idempotent: true,
-	}, &out); err != nil {
-		return nil, err
-	}
-	if out.Tracks == nil {
-		return nil, fmt.Errorf(`partnerapi: GET %s: no "tracks" in the answer`, userPath(partnerID, suffix))
 	}
 	return *out.Tracks, nil
+}
+
+// get reads path, a resource of the user partnerID, into out.
+func (s *UsersService) get(ctx context.Context, path, partnerID string, out any, pace *rateGate) error {
+	if err := s.c.checkPartnerID(partnerID); err != nil {
+		return err
+	}
+	_, err := s.c.do(ctx, request{api: &s.c.users, method: http.MethodGet, path: path, idempotent: true, pace: pace}, out)
+	return err
+}
+
+// tracksAnswer is the documented answer of /tracks, {"tracks": [...]},
+// decoded in one pass with no custom unmarshaler.
+type tracksAnswer struct {
+	Tracks *[]Track `json:"tracks"`
+}
+
+func (a *tracksAnswer) missing() string {
+	if a.Tracks == nil {
+		return `"tracks"`
+	}
+	return ""
 }
 
 // trackList decodes {"tracks": [...]}, the documented answer; the shape of
@@ -216,23 +244,31 @@ func (l *trackList) UnmarshalJSON(b []byte) error {
 
 // Interviews returns every interview of the user, most recently updated
 // first (GET /api/users/{partner_id}/interviews). A user that does not exist
-// is ErrNotFound.
+// is [ErrNotFound].
 func (s *UsersService) Interviews(ctx context.Context, partnerID string) ([]Interview, error) {
-	if err := checkPartnerID(partnerID); err != nil {
+	return s.interviews(ctx, partnerID, nil)
+}
+
+// interviews is Interviews with its attempts paced by pace, when it is not
+// nil.
+func (s *UsersService) interviews(ctx context.Context, partnerID string, pace *rateGate) ([]Interview, error) {
+	var out interviewsAnswer
+	if err := s.get(ctx, userPath(partnerID, "/interviews"), partnerID, &out, pace); err != nil {
 		return nil, err
-	}
-	var out struct {
-		Interviews *[]Interview `json:"interviews"`
-	}
-	if _, err := s.c.do(ctx, request{
-		api: &s.c.users, method: http.MethodGet, path: userPath(partnerID, "/interviews"), idempotent: true,
-	}, &out); err != nil {
-		return nil, err
-	}
-	if out.Interviews == nil {
-		return nil, fmt.Errorf(`partnerapi: GET %s: no "interviews" in the answer`, userPath(partnerID, "/interviews"))
 	}
 	return *out.Interviews, nil
+}
+
+// interviewsAnswer is the documented answer of /interviews.
+type interviewsAnswer struct {
+	Interviews *[]Interview `json:"interviews"`
+}
+
+func (a *interviewsAnswer) missing() string {
+	if a.Interviews == nil {
+		return `"interviews"`
+	}
+	return ""
 }
 
 // Format prints the service without its client's credentials.

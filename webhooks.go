@@ -8,15 +8,16 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
 	"net/http"
+	"runtime"
 	"sync"
 )
 
-// Receiving Big Interview's webhooks (API.md A, "Webhooks"): Big Interview
-// POSTs an event about an interview to the partner's URL with the
-// webhook's verification key in Authorization, and retries every 10
-// minutes, 6 attempts in all, until the receiver answers 200 within 30
-// seconds.
+// Receiving Big Interview's webhooks: Big Interview POSTs an event about
+// an interview to the partner's URL with the webhook's verification key in
+// Authorization, and retries every 10 minutes, 6 attempts in all, until the
+// receiver answers 200 within 30 seconds.
 
 // Limits of WebhookHandler.
 const (
@@ -27,11 +28,11 @@ const (
 	webhookDedupSize = 10000
 )
 
-// WebhookEvent is one webhook event from Big Interview, as WebhookHandler
+// WebhookEvent is one webhook event from Big Interview, as [WebhookHandler]
 // hands it to its callback.
 //
 // Events can arrive out of order and more than once: a retry of an older
-// event may come after a newer one. Interview.UpdatedAt orders the states of
+// event may come after a newer one. [Interview].UpdatedAt orders the states of
 // one interview, so a consumer that stores interviews should drop an event
 // whose UpdatedAt is not after the one it already has (and remember
 // deletions, so that a late interview.updated does not bring an interview
@@ -69,8 +70,10 @@ type WebhookEvent struct {
 //   - 413 to a body larger than 1 MiB (the excess is not read);
 //   - 400 to a body that is not the documented JSON, or lacks webhook.id or
 //     webhook.event_name; api_id may be a JSON string or number;
-//   - 500 when fn returns an error, so that Big Interview retries the
-//     delivery later; the error's text is not sent;
+//   - 500 when fn returns an error or panics, so that Big Interview
+//     retries the delivery later; the error's text is not sent (a panic
+//     is reported to the http.Server's ErrorLog, with its stack, as
+//     net/http reports a panicking handler);
 //   - 200 when fn returns nil.
 //
 // The handler remembers the ids of the last 10,000 events fn acknowledged:
@@ -84,8 +87,8 @@ type WebhookEvent struct {
 // kept as SHA-256 sums, so the memory stays bounded (about a megabyte)
 // however long they are.
 //
-// Events can arrive out of order (see WebhookEvent): fn should compare
-// Interview.UpdatedAt with what it has. WebhookHandler panics if fn is nil.
+// Events can arrive out of order (see [WebhookEvent]): fn should compare
+// [Interview].UpdatedAt with what it has. WebhookHandler panics if fn is nil.
 func WebhookHandler(verificationKey string, fn func(ctx context.Context, ev *WebhookEvent) error) http.Handler {
 	if fn == nil {
 		panic("partnerapi: WebhookHandler: nil fn")
@@ -166,14 +169,49 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ok := false
-	defer func() { h.seen.release(id, ok) }() // also when fn panics: the event stays unacknowledged
-	if err := h.fn(r.Context(), ev); err != nil {
+	defer func() { h.seen.release(id, ok) }()
+	if err := h.call(r, ev); err != nil {
 		http.Error(w, msgHandlerFailed, http.StatusInternalServerError)
 		return
 	}
 	ok = true
 	writePlain(w, http.StatusOK, msgOK)
 }
+
+// call runs fn for ev. A panic in fn becomes an error, so that the
+// delivery is answered 500 and sent again later rather than cut off with
+// no answer; when an http.Server runs the handler, the panic and its stack
+// go to the server's ErrorLog, as net/http reports a panicking handler.
+// http.ErrAbortHandler is let through: it asks net/http to abort the
+// answer.
+func (h *webhookHandler) call(r *http.Request, ev *WebhookEvent) (err error) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		err = errHandlerPanicked
+		srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+		if srv == nil {
+			return
+		}
+		stack := make([]byte, 64<<10)
+		stack = stack[:runtime.Stack(stack, false)]
+		const format = "partnerapi: WebhookHandler: panic in the event handler: %v\n%s"
+		if srv.ErrorLog != nil {
+			srv.ErrorLog.Printf(format, v, stack)
+		} else {
+			log.Printf(format, v, stack)
+		}
+	}()
+	return h.fn(r.Context(), ev)
+}
+
+// errHandlerPanicked stands for a panic in a [WebhookHandler]'s fn.
+var errHandlerPanicked = errors.New("the event handler panicked")
 
 // authorized reports whether the request carries exactly one Authorization
 // header equal to the verification key. The comparison is of SHA-256 sums

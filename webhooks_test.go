@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -21,13 +22,14 @@ import (
 // whKey is the verification key of the handlers under test.
 const whKey = "0c5e4d9f6a7b8c9d0e1f2a3b4c5d6e7f"
 
-// whInterview is API.md's INTERVIEW example.
+// whInterview is the interview object of Big Interview's webhook
+// documentation.
 const whInterview = `{"id": 95607, "title": "Top 10 Questions", "interviewer_name": "Jordan",
  "category": "Top 10 Questions: 1", "completed": true,
  "created_at": "2015-05-18T16:37:13.000Z", "updated_at": "2015-05-25T05:00:00.000Z",
  "links": {"review": "/example/review/url", "retake": "/example/retake/url"}}`
 
-// whBody is a webhook body in API.md's shape.
+// whBody is a webhook body in the documented shape.
 func whBody(id, event, apiObject string) string {
 	return `{"webhook": {"id": "` + id + `", "event_name": "` + event + `", "partner_id": "user-1",
  "api_id": "95607", "api_type": "Interview", "api_object": ` + apiObject + `}}`
@@ -519,5 +521,51 @@ func TestWebhookHandlerNeverShowsTheKey(t *testing.T) {
 		if len(a.Body.String()) > 120 {
 			t.Errorf("answer %d is not short: %q", i, a.Body.String())
 		}
+	}
+}
+
+// A panicking fn is answered 500, so that the sender retries, whether the
+// handler runs in a server or is called directly; a server's ErrorLog
+// records the panic.
+func TestWebhookHandlerPanicAnswers500(t *testing.T) {
+	var calls atomic.Int32
+	h := partnerapi.WebhookHandler(whKey, func(context.Context, *partnerapi.WebhookEvent) error {
+		if calls.Add(1)%2 == 1 {
+			panic("boom")
+		}
+		return nil
+	})
+
+	// Through ServeHTTP: no panic reaches the caller.
+	rec := whPost(h, whBody("p1", "interview.created", whInterview), whKey)
+	checkStatus(t, "ServeHTTP, fn panicked", rec, http.StatusInternalServerError)
+	checkStatus(t, "ServeHTTP, redelivery", whPost(h, whBody("p1", "interview.created", whInterview), whKey), http.StatusOK)
+
+	// Over a real server.
+	var logs strings.Builder // read after Close, which waits for the handlers
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&logs, "", 0)
+	srv.Start()
+	defer srv.Close()
+	post := func(id string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(whBody(id, "interview.created", whInterview)))
+		req.Header.Set("Authorization", whKey)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatalf("delivery of %s: %v", id, err)
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	if got := post("p2"); got != http.StatusInternalServerError {
+		t.Fatalf("over a server, fn panicked: status %d, want 500", got)
+	}
+	if got := post("p2"); got != http.StatusOK {
+		t.Fatalf("over a server, redelivery: status %d, want 200", got)
+	}
+	srv.Close()
+	if out := logs.String(); !strings.Contains(out, "panic") || !strings.Contains(out, "boom") {
+		t.Errorf("the server's ErrorLog has %q; want the panic", out)
 	}
 }

@@ -156,7 +156,7 @@ func TestFieldsSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].ID == "" || got[0].Name != "default" || got[0].Key != "" || got[0].Partner != "" || !got[0].CreatedAt.IsZero() {
+	if len(got) != 1 || got[0].ID == "" || got[0].Name != "default" || got[0].Key.Reveal() != "" || got[0].Partner != "" || !got[0].CreatedAt.IsZero() {
 		t.Errorf("fields id,name: %+v", got)
 	}
 	// On the wire: exactly those keys, on each element, for GET one, POST and PATCH too.

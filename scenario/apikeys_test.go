@@ -38,7 +38,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatalf("list: %v", err)
 		}
-		if len(listed) != 1 || listed[0].ID != created.ID || listed[0].Name != "scenario" || listed[0].Key != "" {
+		if len(listed) != 1 || listed[0].ID != created.ID || listed[0].Name != "scenario" || listed[0].Key.Reveal() != "" {
 			t.Fatalf("list by id with fields id,name: %+v", listed)
 		}
 

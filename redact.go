@@ -1,0 +1,340 @@
+package partnerapi
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/partnerapi/go-partnerapi/partnerid"
+)
+
+// A redactor removes a [Client]'s configured credentials from text: every
+// error, log record and printed value the SDK makes passes through the one
+// redactor of its Client where it is made. A credential is found in any
+// ASCII letter case and in the forms a URL or a JSON string gives it (a key
+// pasted into a base URL or an organization, a server echoing the key back).
+type redactor struct {
+	// patterns are the credentials and their escaped forms, in lower case,
+	// longest first, so that a shorter one never hides part of a longer one.
+	patterns []string
+}
+
+// newRedactor returns the redactor of the credentials given; empty ones are
+// ignored.
+func newRedactor(credentials ...string) *redactor {
+	r := &redactor{}
+	for _, c := range credentials {
+		if c == "" {
+			continue
+		}
+		for _, form := range []string{c, url.PathEscape(c), url.QueryEscape(c), jsonEscape(c)} {
+			form = asciiLower(form)
+			if !containsString(r.patterns, form) {
+				r.patterns = append(r.patterns, form)
+			}
+		}
+	}
+	// Longest first: a shorter credential inside a longer one must not cut
+	// the longer one in two.
+	for i := 1; i < len(r.patterns); i++ {
+		for j := i; j > 0 && len(r.patterns[j]) > len(r.patterns[j-1]); j-- {
+			r.patterns[j], r.patterns[j-1] = r.patterns[j-1], r.patterns[j]
+		}
+	}
+	return r
+}
+
+// asciiLower lowers ASCII letters only, so byte offsets stay the same.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// jsonEscape is c as it appears inside a JSON string written by
+// encoding/json (quotes, backslashes and <, >, & escaped).
+func jsonEscape(c string) string {
+	var b strings.Builder
+	for _, r := range c {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '<' || r == '>' || r == '&':
+			b.WriteString(`\u00`)
+			b.WriteString(strconv.FormatInt(int64(r), 16))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// scrub replaces every credential in s with [REDACTED].
+func (r *redactor) scrub(s string) string {
+	if r == nil || len(r.patterns) == 0 || s == "" {
+		return s
+	}
+	lower := asciiLower(s)
+	for _, p := range r.patterns {
+		if !strings.Contains(lower, p) {
+			continue
+		}
+		var b strings.Builder
+		rest, restLower := s, lower
+		for {
+			i := strings.Index(restLower, p)
+			if i < 0 {
+				break
+			}
+			b.WriteString(rest[:i])
+			b.WriteString(redacted)
+			rest, restLower = rest[i+len(p):], restLower[i+len(p):]
+		}
+		b.WriteString(rest)
+		s = b.String()
+		lower = asciiLower(s)
+	}
+	return s
+}
+
+// shows reports whether s holds a credential.
+func (r *redactor) shows(s string) bool {
+	if r == nil || len(r.patterns) == 0 {
+		return false
+	}
+	lower := asciiLower(s)
+	for _, p := range r.patterns {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// text makes s, a text from a server or a caller, safe to put in an error or
+// a log record: JSON \u escapes of ASCII characters are read as what they
+// stand for, credentials are replaced, the result is made one line
+// ([oneLine]) and cut to at most max bytes. The credentials are replaced
+// before the cut, and a cut text never ends with the first bytes of a
+// credential.
+func (r *redactor) text(s string, max int) string {
+	return r.trimCredentialPrefix(oneLine(r.scrub(unescapeASCII(s)), max))
+}
+
+// cutShort marks s, a text cut short before it got here (a body read up
+// to a limit), with a final "…", first removing its end if that is the
+// beginning of a credential.
+func (r *redactor) cutShort(s string) string {
+	return r.trimCredentialPrefix(unescapeASCII(s) + "…")
+}
+
+// trimCredentialPrefix removes from a text ending in "…" (cut short) the
+// bytes before the ellipsis that are the beginning of a credential.
+func (r *redactor) trimCredentialPrefix(s string) string {
+	body, cut := strings.CutSuffix(s, "…")
+	if !cut || r == nil {
+		return s
+	}
+	lower := asciiLower(body)
+	for _, p := range r.patterns {
+		for n := min(len(p)-1, len(lower)); n > 0; n-- {
+			if strings.HasSuffix(lower, p[:n]) {
+				body, lower = body[:len(body)-n], lower[:len(lower)-n]
+				break
+			}
+		}
+	}
+	return strings.TrimRightFunc(body, unicode.IsSpace) + "…"
+}
+
+// unescapeASCII replaces each JSON escape \uXXXX of a printable ASCII
+// character, and \/, by the character, so that a credential written with
+// escapes is found.
+func unescapeASCII(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			if s[i+1] == '/' {
+				b.WriteByte('/')
+				i++
+				continue
+			}
+			if s[i+1] == 'u' && i+6 <= len(s) {
+				if v, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil && v >= 0x20 && v < 0x7f {
+					b.WriteByte(byte(v))
+					i += 5
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// oneLine returns at most max bytes of s as valid UTF-8 on one line, ending
+// in "…" when it was cut. Control characters, line and paragraph
+// separators, bidirectional and other invisible format characters, and runs
+// of white space become one space: text from a server cannot break a log
+// line or reorder what a terminal shows.
+func oneLine(s string, max int) string {
+	var b strings.Builder
+	space, cut := false, false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			r = '?'
+		}
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			if !space && b.Len() > 0 {
+				space = true
+			}
+			i += n
+			continue
+		}
+		need := utf8.RuneLen(r)
+		if space {
+			need++
+		}
+		if b.Len()+need > max {
+			cut = true
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		i += n
+	}
+	if cut {
+		return b.String() + "…"
+	}
+	return b.String()
+}
+
+// error returns err as an error that shows no credential anywhere in its
+// chain: its own text, and the text of every error errors.Unwrap reaches.
+// An err that shows none is returned as it is. Otherwise the errors that
+// show one are rebuilt: the types a caller may look for with errors.As
+// (*url.Error, *net.OpError, *net.DNSError, *time.ParseError,
+// *partnerid.Error and this package's own) keep their type with the
+// credential replaced; any other becomes an error with the redacted text
+// that still matches what the original matched with errors.Is.
+func (r *redactor) error(err error) error {
+	if err == nil || r == nil || r.clean(err) {
+		return err
+	}
+	return r.rebuild(err)
+}
+
+// clean reports whether no error in err's tree shows a credential.
+func (r *redactor) clean(err error) bool {
+	for err != nil {
+		if r.shows(err.Error()) {
+			return false
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if !r.clean(e) {
+					return false
+				}
+			}
+			return true
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+func (r *redactor) rebuild(err error) error {
+	if err == nil || r.clean(err) {
+		return err
+	}
+	var out error
+	switch e := err.(type) {
+	case *argError:
+		out = &argError{msg: r.scrub(e.msg), cause: r.rebuild(e.cause)}
+	case *url.Error:
+		out = &url.Error{Op: e.Op, URL: r.scrub(e.URL), Err: r.rebuild(e.Err)}
+	case *net.OpError:
+		c := *e
+		c.Err = r.rebuild(e.Err)
+		out = &c
+	case *net.DNSError:
+		c := *e
+		c.Err, c.Name, c.Server = r.scrub(e.Err), r.scrub(e.Name), r.scrub(e.Server)
+		c.UnwrapErr = r.rebuild(e.UnwrapErr)
+		out = &c
+	case *time.ParseError:
+		c := *e
+		c.Layout, c.Value = r.scrub(e.Layout), r.scrub(e.Value)
+		c.LayoutElem, c.ValueElem, c.Message = r.scrub(e.LayoutElem), r.scrub(e.ValueElem), r.scrub(e.Message)
+		out = &c
+	case *partnerid.Error:
+		c := *e
+		c.ID, c.Reason = r.scrub(e.ID), r.scrub(e.Reason)
+		out = &c
+	}
+	if out != nil && r.clean(out) {
+		return out
+	}
+	msg := r.scrub(err.Error())
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		var next []error
+		for _, e := range u.Unwrap() {
+			next = append(next, r.rebuild(e))
+		}
+		return &redactedErrors{msg: msg, orig: err, next: next}
+	case interface{ Unwrap() error }:
+		return &redactedError{msg: msg, orig: err, next: r.rebuild(u.Unwrap())}
+	}
+	return &redactedError{msg: msg, orig: err}
+}
+
+// redactedError stands in an error chain for an error whose text showed a
+// credential: it has the redacted text, unwraps to the redacted rest of the
+// chain, and matches with errors.Is whatever the original matched.
+type redactedError struct {
+	msg  string
+	orig error
+	next error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Unwrap() error        { return e.next }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+
+// redactedErrors is redactedError for an error that wraps several.
+type redactedErrors struct {
+	msg  string
+	orig error
+	next []error
+}
+
+func (e *redactedErrors) Error() string        { return e.msg }
+func (e *redactedErrors) Unwrap() []error      { return e.next }
+func (e *redactedErrors) Is(target error) bool { return errors.Is(e.orig, target) }
