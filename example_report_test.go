@@ -1,0 +1,67 @@
+package partnerapi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"slices"
+
+	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
+)
+
+// Where every user of a roster stands, in roster order, against the fake:
+// a user's failure (an unknown partner_id, an invalid one) is that user's
+// line, and the report goes on.
+func ExampleUsersService_Report() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("acme")
+	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, id := range []string{"ada", "grace"} {
+		if _, err := client.Users.CreateOrUpdate(ctx, id, &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: id + "@example.com"}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Seed some progress and an interview (the fake's seeding API).
+	if err := srv.SetProgress(p, "ada", "Fast Track", 1, 2, 3, 4, 5); err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.SetProgress(p, "grace", "Mastery Track", 1, 2); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := srv.AddInterview(p, "grace", partnerapi.Interview{Title: "Top 10 Questions", Completed: true}); err != nil {
+		log.Fatal(err)
+	}
+
+	// Any iter.Seq[string] will do: a slice here, a file read line by line
+	// in practice.
+	roster := slices.Values([]string{"ada", "grace", "nobody", "jane doe"})
+	for rep, err := range client.Users.Report(ctx, roster, &partnerapi.ReportOptions{Interviews: true}) {
+		switch {
+		case errors.Is(err, partnerapi.ErrNotFound):
+			fmt.Printf("%s: no such user\n", rep.PartnerID)
+			continue
+		case errors.Is(err, partnerapi.ErrInvalidArgument):
+			fmt.Printf("%q: invalid partner_id\n", rep.PartnerID)
+			continue
+		case err != nil:
+			log.Fatal(err)
+		}
+		fmt.Printf("%s:", rep.PartnerID)
+		for _, t := range rep.Tracks {
+			fmt.Printf(" %s %.0f%%,", t.Title, t.Progress*100)
+		}
+		fmt.Printf(" %d interview(s)\n", len(rep.Interviews))
+	}
+	// Output:
+	// ada: Fast Track 100%, Mastery Track 0%, 0 interview(s)
+	// grace: Fast Track 0%, Mastery Track 25%, 1 interview(s)
+	// nobody: no such user
+	// "jane doe": invalid partner_id
+}
