@@ -147,27 +147,60 @@ func isASCIIAlnum(c rune) bool {
 // scrub returns s with every credential replaced by [REDACTED].
 func (r *redactor) scrub(s string) string {
 	for _, secret := range r.secrets {
-		if len(s) < len(secret) {
+		i := indexFold(s, secret)
+		if i < 0 {
 			continue
 		}
 		var b strings.Builder
-		done := 0 // s[:done] is in b
-		for i := 0; i+len(secret) <= len(s); {
-			if strings.EqualFold(s[i:i+len(secret)], secret) {
-				b.WriteString(s[done:i])
-				b.WriteString(redactedMark)
-				i += len(secret)
-				done = i
-				continue
-			}
-			i++
+		for i >= 0 {
+			b.WriteString(s[:i])
+			b.WriteString(redactedMark)
+			s = s[i+len(secret):]
+			i = indexFold(s, secret)
 		}
-		if done > 0 {
-			b.WriteString(s[done:])
-			s = b.String()
-		}
+		b.WriteString(s)
+		s = b.String()
 	}
 	return s
+}
+
+// indexFold is the index of the first instance of sub in s in any letter
+// case, or -1. sub is not empty.
+func indexFold(s, sub string) int {
+	lower, upper := sub[0], sub[0]
+	if 'a' <= lower && lower <= 'z' {
+		upper -= 'a' - 'A'
+	} else if 'A' <= upper && upper <= 'Z' {
+		lower += 'a' - 'A'
+	}
+	// The next places where sub's first byte is, in either case.
+	nextLower, nextUpper := indexByteFrom(s, lower, 0), indexByteFrom(s, upper, 0)
+	for {
+		i := nextLower
+		if nextUpper >= 0 && (i < 0 || nextUpper < i) {
+			i = nextUpper
+		}
+		if i < 0 || i+len(sub) > len(s) {
+			return -1
+		}
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+		if i == nextLower {
+			nextLower = indexByteFrom(s, lower, i+1)
+		}
+		if i == nextUpper {
+			nextUpper = indexByteFrom(s, upper, i+1)
+		}
+	}
+}
+
+// indexByteFrom is the index of the first c in s at or after from, or -1.
+func indexByteFrom(s string, c byte, from int) int {
+	if j := strings.IndexByte(s[from:], c); j >= 0 {
+		return from + j
+	}
+	return -1
 }
 
 // heldBack is how many bytes at the end of s could be the start of a
