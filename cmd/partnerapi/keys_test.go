@@ -259,3 +259,31 @@ func TestKeysRotateProofFailureMessage(t *testing.T) {
 		t.Fatalf("message:\n got %s\nwant %s", got, want)
 	}
 }
+
+// Deleting a key removed already says so, exit 0, and sends no DELETE.
+func TestKeysDeleteAlreadyRemoved(t *testing.T) {
+	f := newFixture(t)
+	r := f.run(t, "keys", "create", "temp")
+	wantCode(t, r, 0)
+	m := regexp.MustCompile(`created key ([0-9a-f]{24})`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no created line:\n%s", r.stderr)
+	}
+	id := m[1]
+	r = f.run(t, "keys", "delete", id)
+	wantCode(t, r, 0)
+	if got := strings.TrimSpace(r.stderr); got != `removed key `+id+` ("temp"); it no longer authenticates` {
+		t.Fatalf("first delete: %q", got)
+	}
+	before := len(f.srv.Requests())
+	r = f.run(t, "keys", "delete", id)
+	wantCode(t, r, 0)
+	if got := strings.TrimSpace(r.stderr); got != `key `+id+` ("temp") was already removed; nothing to do` {
+		t.Fatalf("second delete: %q", got)
+	}
+	for _, req := range f.srv.Requests()[before:] {
+		if req.Method == http.MethodDelete {
+			t.Fatalf("a DELETE was sent for a removed key: %+v", req)
+		}
+	}
+}

@@ -181,3 +181,22 @@ func TestUsersTablesStripControlCharacters(t *testing.T) {
 		t.Fatalf("--json: %q", r.stdout)
 	}
 }
+
+// sso-link for a user that does not exist says to pass the fields that
+// create it, naming the ones missing when some were given.
+func TestSSOLinkUnknownUser(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sso-link", "nobody"}, `partnerapi: sso-link: user "nobody" does not exist: pass --first-name, --last-name and --email to create it (the server said: POST `},
+		{[]string{"sso-link", "nobody", "--email", "n@example.com"}, `partnerapi: sso-link: user "nobody" does not exist: creating it needs --first-name and --last-name too (the server said: POST `},
+	} {
+		r := f.run(t, tc.args...)
+		wantCode(t, r, exitFailed, tc.args...)
+		if got := oneErrorLine(t, r); !strings.HasPrefix(got, tc.want) || r.stdout != "" {
+			t.Errorf("%v: %s\nwant it to start with %s", tc.args, got, tc.want)
+		}
+	}
+}
