@@ -37,9 +37,10 @@ const Version = "0.1.0"
 // Client talks to both partner APIs. Make it with NewClient; it is safe for
 // concurrent use, and printing it never shows a credential.
 type Client struct {
-	Users   *UsersService
-	SSO     *SSOService
-	APIKeys *APIKeysService
+	Users    *UsersService
+	SSO      *SSOService
+	APIKeys  *APIKeysService
+	Partners *PartnersService
 
 	c *client
 }
@@ -163,10 +164,11 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	}
 	c.http = c.newRetryClient(cfg)
 	return &Client{
-		Users:   &UsersService{c: c},
-		SSO:     &SSOService{c: c},
-		APIKeys: &APIKeysService{c: c},
-		c:       c,
+		Users:    &UsersService{c: c},
+		SSO:      &SSOService{c: c},
+		APIKeys:  &APIKeysService{c: c},
+		Partners: &PartnersService{c: c},
+		c:        c,
 	}, nil
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-// The fake's memory target (DESIGN §9): at most 1 KiB of heap per stored
+// The fake's memory target: at most 1 KiB of heap per stored
 // user, the journal included; and a socket-free view of a refresh with
 // 100,000 users stored. The time target, the SDK's refresh against the fake
 // within 1.3× of the same call to a trivial handler, is measured beside the
