@@ -112,12 +112,18 @@ func TestPartnersArgumentErrors(t *testing.T) {
 	c, rt := noIOClient(t)
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"Get: not an ObjectId":  func() error { _, err := c.Partners.Get(ctx, "nanobilet", nil); return err },
-		"Get: empty":            func() error { _, err := c.Partners.Get(ctx, "", nil); return err },
-		"Get: bad field":        func() error { _, err := c.Partners.Get(ctx, seedPartner, &GetPartnerOptions{Fields: []string{"a b"}}); return err },
-		"List: bad id in IDs":   func() error { _, err := c.Partners.List(ctx, &ListPartnersOptions{IDs: []string{"x"}}); return err },
-		"List: empty field":     func() error { _, err := c.Partners.List(ctx, &ListPartnersOptions{Fields: []string{""}}); return err },
-		"List: id with a slash": func() error { _, err := c.Partners.List(ctx, &ListPartnersOptions{IDs: []string{"535fb19bdca6a9d1638f200/"}}); return err },
+		"Get: not an ObjectId": func() error { _, err := c.Partners.Get(ctx, "nanobilet", nil); return err },
+		"Get: empty":           func() error { _, err := c.Partners.Get(ctx, "", nil); return err },
+		"Get: bad field": func() error {
+			_, err := c.Partners.Get(ctx, seedPartner, &GetPartnerOptions{Fields: []string{"a b"}})
+			return err
+		},
+		"List: bad id in IDs": func() error { _, err := c.Partners.List(ctx, &ListPartnersOptions{IDs: []string{"x"}}); return err },
+		"List: empty field":   func() error { _, err := c.Partners.List(ctx, &ListPartnersOptions{Fields: []string{""}}); return err },
+		"List: id with a slash": func() error {
+			_, err := c.Partners.List(ctx, &ListPartnersOptions{IDs: []string{"535fb19bdca6a9d1638f200/"}})
+			return err
+		},
 	} {
 		if err := call(); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: %v; want ErrInvalidArgument", name, err)
