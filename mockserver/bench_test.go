@@ -104,3 +104,33 @@ func heapAlloc() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
 }
+
+// BenchmarkFlood1MiB is a request with a 1 MiB body, with a valid key (the
+// body is read whole and the journal keeps its first 64 KiB) and without
+// one (refused before its body is read): the cost of a flood, in time and
+// memory per request.
+//
+//	go test -run=NONE -bench='Flood1MiB' -benchmem ./mockserver
+func BenchmarkFlood1MiB(b *testing.B) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	p := srv.AddPartner("flood")
+	h := srv.Handler()
+	body := strings.Repeat("f", 1<<20)
+	for _, c := range []struct{ name, auth string }{{"key=valid", p.APIKey}, {"key=none", ""}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(1 << 20)
+			for b.Loop() {
+				req := httptest.NewRequest("GET", "/api/users/flooder/tracks", strings.NewReader(body))
+				if c.auth != "" {
+					req.Header["Authorization"] = []string{c.auth}
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 404 && rec.Code != 401 {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+}

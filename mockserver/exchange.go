@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -89,7 +90,7 @@ func (ex *exchange) readBody() bool {
 		ex.bodyRead = true
 		return true
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(ex.w, ex.r.Body, maxBodyBytes))
+	b, err := readAll(http.MaxBytesReader(ex.w, ex.r.Body, maxBodyBytes), ex.r.ContentLength)
 	if len(b) > 0 {
 		ex.body = b
 	}
@@ -104,6 +105,18 @@ func (ex *exchange) readBody() bool {
 	}
 	ex.bodyRead = true
 	return true
+}
+
+// readAll reads r to its end into one buffer sized for a body of the
+// declared length (when it is known and within the cap), so that a large
+// body is not copied as the buffer grows.
+func readAll(r io.Reader, declared int64) ([]byte, error) {
+	if declared <= 0 || declared > maxBodyBytes {
+		return io.ReadAll(r)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, declared+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // readForJournal reads as much of the body as the journal keeps of it (one
