@@ -67,7 +67,7 @@ func substitute(t *testing.T, got string, subs ...[3]string) string {
 	for _, s := range subs {
 		re := regexp.MustCompile(s[0])
 		m := re.FindStringSubmatchIndex(got)
-		if m == nil || len(m) < 4 {
+		if len(m) < 4 {
 			t.Fatalf("%s: no match of %s in\n%s", s[2], s[0], got)
 		}
 		got = got[:m[2]] + s[1] + got[m[3]:]

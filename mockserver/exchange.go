@@ -278,9 +278,6 @@ func (ex *exchange) html(status int, page []byte) {
 	ex.send(status, ctHTML, page)
 }
 
-// isGet reports whether the method reads: GET, or HEAD answered like it.
-func isGet(method string) bool { return method == http.MethodGet || method == http.MethodHead }
-
 // mediaType returns the request's media type in lowercase, "" when none.
 func mediaType(r *http.Request) (string, bool) {
 	ct := r.Header.Get("Content-Type")

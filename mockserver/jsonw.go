@@ -89,13 +89,6 @@ func appendString(b []byte, s string) []byte {
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 
-// appendKey appends "name": (name needs no escaping).
-func appendKey(b []byte, name string) []byte {
-	b = append(b, '"')
-	b = append(b, name...)
-	return append(b, '"', ':')
-}
-
 // appendV1Field appends a TicketsCloud object's field name, spaced as its
 // docs print JSON (Python's json.dumps): ", " before every field but the
 // first, then "name": .
