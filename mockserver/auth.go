@@ -27,35 +27,35 @@ func authorization(r *http.Request) (string, bool) {
 }
 
 // authBigInterview finds the organization of a live Big Interview key.
-func (s *Server) authBigInterview(r *http.Request) *partner {
+func (s *Server) authBigInterview(r *http.Request) (*partner, bool) {
 	key, ok := authorization(r)
 	if !ok || key == "" {
-		return nil
+		return nil, false
 	}
 	s.st.mu.RLock()
 	p := s.st.biKeys[key]
 	s.st.mu.RUnlock()
-	return p
+	return p, p != nil
 }
 
 // authTicketsCloud finds the partner of a live TicketsCloud key, given as
 // "key <key>".
-func (s *Server) authTicketsCloud(r *http.Request) *partner {
+func (s *Server) authTicketsCloud(r *http.Request) (*partner, bool) {
 	v, ok := authorization(r)
 	if !ok {
-		return nil
+		return nil, false
 	}
 	scheme, key, found := strings.Cut(v, " ")
 	if !found || !strings.EqualFold(scheme, "key") {
-		return nil
+		return nil, false
 	}
 	if key = strings.TrimLeft(key, " \t"); key == "" {
-		return nil
+		return nil, false
 	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
 	if k := s.st.keys[key]; k != nil && !k.removed {
-		return k.partner
+		return k.partner, true
 	}
-	return nil
+	return nil, false
 }

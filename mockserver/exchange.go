@@ -51,7 +51,8 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, sf *surface,
 		}
 	}
 	if sf.auth != nil {
-		if ex.p = sf.auth(s, r); ex.p == nil {
+		var ok bool
+		if ex.p, ok = sf.auth(s, r); !ok {
 			ex.unauthorized()
 			return
 		}

@@ -61,10 +61,17 @@ type route struct {
 // takes one (401 without a valid one); then the method (405 with Allow);
 // then, on TicketsCloud, the Accept header (406); then the body (413 over
 // 1 MiB).
+//
+// A surface of another kind — the fake's own control plane, say, neither
+// journaled nor faulted and authenticated by a token of its own, if any —
+// is one more value here, its routes one line each in the table.
 type surface struct {
-	fam     family                                // the error shape and content type of its answers
-	auth    func(*Server, *http.Request) *partner // the partner a valid key belongs to; nil: the surface takes no key
-	tracked bool                                  // journaled and open to faults
+	fam family // the error shape and content type of its answers
+	// auth authenticates a request: the partner its key belongs to (nil
+	// for a credential that names none) and whether it may go on; a nil
+	// auth takes no credential at all.
+	auth    func(*Server, *http.Request) (*partner, bool)
+	tracked bool // journaled and open to faults
 }
 
 var (
