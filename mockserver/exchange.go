@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -108,16 +107,28 @@ func (ex *exchange) readBody() bool {
 	return true
 }
 
-// readAll reads r to its end into one buffer sized for a body of the
-// declared length (when it is known and within the cap), so that a large
-// body is not copied as the buffer grows.
+// readAll is io.ReadAll starting from a buffer sized for a body of the
+// declared length (when it is known and within the cap): a large body is
+// not copied as the buffer grows, and a small one, which the journal keeps,
+// takes no more memory than it needs.
 func readAll(r io.Reader, declared int64) ([]byte, error) {
 	if declared <= 0 || declared > maxBodyBytes {
 		return io.ReadAll(r)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, declared+bytes.MinRead))
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	b := make([]byte, 0, declared+1) // one byte more: the end is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // readForJournal reads as much of the body as the journal keeps of it (one
