@@ -65,7 +65,7 @@ func TestUsageErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.srv.Requests())
-			r := runCLI(t, tc.env, []string{f.p.APIKey}, "", tc.args...)
+			r := runCLI(t, tc.env, f.secrets(), "", tc.args...)
 			wantCode(t, r, 2, tc.args...)
 			if r.stdout != "" {
 				t.Fatalf("stdout: %q", r.stdout)

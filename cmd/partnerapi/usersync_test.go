@@ -102,7 +102,7 @@ func TestSyncAllGoodExitsZero(t *testing.T) {
 		t.Fatalf("result: %+v", res)
 	}
 	// Again: both refreshed. The roster from stdin ("-").
-	r = runCLI(t, f.env, []string{f.p.APIKey}, "partner_id,first_name,last_name,email\na1,A,One,a1@example.com\na2,A,Two,a2@example.com\n",
+	r = runCLI(t, f.env, f.secrets(), "partner_id,first_name,last_name,email\na1,A,One,a1@example.com\na2,A,Two,a2@example.com\n",
 		"users", "sync", "-", "--json")
 	wantCode(t, r, 0)
 	decodeJSON(t, r.stdout, '{', &res)
@@ -283,7 +283,7 @@ func TestSyncWrongKeyIsOneLine(t *testing.T) {
 	path := writeFile(t, b.String())
 	for _, args := range [][]string{{"users", "sync", path}, {"users", "sync", path, "--json", "--concurrency", "16"}} {
 		before := len(f.srv.Requests())
-		r := runCLI(t, env, []string{canary, f.p.APIKey}, "", args...)
+		r := runCLI(t, env, append([]string{canary}, f.secrets()...), "", args...)
 		wantCode(t, r, 1, args...)
 		if r.stdout != "" {
 			t.Errorf("%v: stdout: %q", args, r.stdout)
