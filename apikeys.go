@@ -1,7 +1,9 @@
 package partnerapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,17 +18,51 @@ type APIKeysService struct{ c *client }
 
 // APIKey is a TicketsCloud API key. Key is the credential itself.
 type APIKey struct {
-	ID        string    `json:"id"`
-	Key       Secret    `json:"key"`
-	Name      string    `json:"name"`
-	Partner   string    `json:"partner"`
-	CreatedAt time.Time `json:"created_at"`
-	Removed   bool      `json:"removed"`
+	ID      string `json:"id"`
+	Key     Secret `json:"key"`
+	Name    string `json:"name"`
+	Partner string `json:"partner"` // the owning partner's ObjectId, whether the server sent the id or the expanded object
+	// PartnerInfo is the owning partner when the answer expanded the
+	// reference, as Fields: []string{"id", "partner{id,name}"} asks; nil
+	// when the server sent only its id. It is not marshalled.
+	PartnerInfo *Partner  `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	Removed     bool      `json:"removed"`
+}
+
+// UnmarshalJSON decodes a key whose "partner" is the partner's ObjectId
+// (the default answer) or the partner object itself (an expanded
+// reference): Partner is the id either way, PartnerInfo the object.
+func (k *APIKey) UnmarshalJSON(b []byte) error {
+	type plain APIKey // without this method
+	aux := struct {
+		*plain
+		Partner json.RawMessage `json:"partner"`
+	}{plain: (*plain)(k)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	k.Partner, k.PartnerInfo = "", nil
+	switch ref := bytes.TrimLeft(aux.Partner, " \t\r\n"); {
+	case len(ref) == 0 || ref[0] == 'n': // absent or null
+	case ref[0] == '{':
+		var p Partner
+		if err := json.Unmarshal(ref, &p); err != nil {
+			return fmt.Errorf("the expanded partner: %w", err)
+		}
+		k.Partner, k.PartnerInfo = p.ID, &p
+	default:
+		if err := json.Unmarshal(ref, &k.Partner); err != nil {
+			return fmt.Errorf("partner is neither an ObjectId string nor an object: %w", err)
+		}
+	}
+	return nil
 }
 
 // ListAPIKeysOptions narrow a List call: IDs keeps only those keys (sent as
 // ids=a,b) and Fields only those fields (sent as fields-schema=a,b; an
-// element may select nested fields, "ref{a,b}").
+// element may expand a reference into selected fields of the object it
+// names, "partner{id,name}", which sets APIKey.PartnerInfo).
 type ListAPIKeysOptions struct {
 	IDs    []string
 	Fields []string
@@ -46,26 +82,18 @@ func (s *APIKeysService) List(ctx context.Context, partner string, o *ListAPIKey
 	if err := checkObjectID("partner", partner); err != nil {
 		return nil, err
 	}
-	var q []string
-	if o != nil && len(o.IDs) > 0 {
-		for _, id := range o.IDs {
-			if err := checkObjectID("key id in IDs", id); err != nil {
-				return nil, err
-			}
-		}
-		q = append(q, "ids="+strings.Join(o.IDs, ","))
+	var ids, fields []string
+	if o != nil {
+		ids, fields = o.IDs, o.Fields
 	}
-	if o != nil && len(o.Fields) > 0 {
-		fs, err := fieldsSchema(o.Fields)
-		if err != nil {
-			return nil, err
-		}
-		q = append(q, fs)
+	query, err := listQuery("key id in IDs", ids, fields)
+	if err != nil {
+		return nil, err
 	}
 	var out []APIKey
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodGet, path: keysPath(partner, ""),
-		query: strings.Join(q, "&"), idempotent: true,
+		query: query, idempotent: true,
 	}, &out); err != nil {
 		return nil, err
 	}
@@ -77,13 +105,13 @@ func (s *APIKeysService) Get(ctx context.Context, partner, keyID string, o *GetA
 	if err := checkPartnerAndKey(partner, keyID); err != nil {
 		return nil, err
 	}
-	var query string
-	if o != nil && len(o.Fields) > 0 {
-		fs, err := fieldsSchema(o.Fields)
-		if err != nil {
-			return nil, err
-		}
-		query = fs
+	var fields []string
+	if o != nil {
+		fields = o.Fields
+	}
+	query, err := listQuery("", nil, fields)
+	if err != nil {
+		return nil, err
 	}
 	// A key narrowed by Fields may lack its id.
 	out := keyAnswer{needID: query == ""}
@@ -206,6 +234,29 @@ func checkKeyName(name string) error {
 		}
 	}
 	return nil
+}
+
+// listQuery encodes a TicketsCloud read's query: ids, each checked as an
+// ObjectId (what names them in an error), then fields. The ids list syntax
+// is not documented; commas, as the docs' other lists use, are sent.
+func listQuery(what string, ids, fields []string) (string, error) {
+	var q []string
+	if len(ids) > 0 {
+		for _, id := range ids {
+			if err := checkObjectID(what, id); err != nil {
+				return "", err
+			}
+		}
+		q = append(q, "ids="+strings.Join(ids, ","))
+	}
+	if len(fields) > 0 {
+		fs, err := fieldsSchema(fields)
+		if err != nil {
+			return "", err
+		}
+		q = append(q, fs)
+	}
+	return strings.Join(q, "&"), nil
 }
 
 // fieldsSchema encodes Fields as a fields-schema query parameter: commas

@@ -56,9 +56,10 @@ const Version = "0.1.0"
 // Client talks to both partner APIs. Make it with [NewClient]; it is safe
 // for concurrent use, and printing it never shows a credential.
 type Client struct {
-	Users   *UsersService
-	SSO     *SSOService
-	APIKeys *APIKeysService
+	Users    *UsersService
+	SSO      *SSOService
+	APIKeys  *APIKeysService
+	Partners *PartnersService
 
 	c *client
 }
@@ -218,10 +219,11 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	c.httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	users := &UsersService{c: c}
 	return &Client{
-		Users:   users,
-		SSO:     &SSOService{c: c, users: users},
-		APIKeys: &APIKeysService{c: c},
-		c:       c,
+		Users:    users,
+		SSO:      &SSOService{c: c, users: users},
+		APIKeys:  &APIKeysService{c: c},
+		Partners: &PartnersService{c: c},
+		c:        c,
 	}, nil
 }
 

@@ -15,12 +15,13 @@ import (
 // partner's own session (here a cookie naming the user; a real app looks its
 // session up); the handler answers 302 to a fresh login link, or 403 when
 // nobody is signed in. The fake stands in for Big Interview: a real program
-// uses WithOrganization instead of WithBaseURL.
+// makes its client with partnerapi.NewClient(key,
+// partnerapi.WithOrganization(org)).
 func ExampleSSOService_Handler() {
 	fake := mockserver.New()
 	defer fake.Close()
 	partner := fake.AddPartner("acme")
-	client, err := partnerapi.NewClient(partner.APIKey, partnerapi.WithBaseURL(fake.URL))
+	client, err := fake.NewClient(partner)
 	if err != nil {
 		log.Fatal(err)
 	}

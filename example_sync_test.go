@@ -20,7 +20,7 @@ func ExampleUsersService_Sync() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("acme")
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	client, err := srv.NewClient(p)
 	if err != nil {
 		log.Fatal(err)
 	}

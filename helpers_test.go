@@ -282,6 +282,11 @@ var callKinds = []callKind{
 		return err
 	}},
 	{"DELETE api_key", true, func(ctx context.Context, c *Client) error { return c.APIKeys.Delete(ctx, seedPartner, seedKeyID) }},
+	{"GET partners", true, func(ctx context.Context, c *Client) error { _, err := c.Partners.List(ctx, nil); return err }},
+	{"GET partner", true, func(ctx context.Context, c *Client) error {
+		_, err := c.Partners.Get(ctx, seedPartner, nil)
+		return err
+	}},
 	{"POST /api/users/anonymous", false, func(ctx context.Context, c *Client) error { _, err := c.Users.CreateAnonymous(ctx); return err }},
 	{"POST api_keys", false, func(ctx context.Context, c *Client) error {
 		_, err := c.APIKeys.Create(ctx, seedPartner, "n")

@@ -15,9 +15,12 @@ import (
 )
 
 // TestTenantIsolation calls every endpoint of the victim partner with
-// another partner's key, no key, a removed key and the wrong auth scheme,
-// and checks each is refused (401, 403 or 404) and the victim's data is
-// unchanged afterwards.
+// another partner's keys (refused: 401, 403 or 404), and with credentials
+// that must not authenticate at all — none, removed keys, the wrong auth
+// scheme, and each company's key on the other company's API (a Big
+// Interview key on every /v1 route, a TicketsCloud key on every /api
+// route) — which must get exactly 401; then checks the victim's data is
+// unchanged.
 func TestTenantIsolation(t *testing.T) {
 	srv := mockserver.New()
 	defer srv.Close()
@@ -25,7 +28,7 @@ func TestTenantIsolation(t *testing.T) {
 	attacker := srv.AddPartner("attacker", mockserver.AllowAnonymous())
 	ctx := context.Background()
 
-	vc, err := partnerapi.NewClient(victim.APIKey, partnerapi.WithBaseURL(srv.URL))
+	vc, err := srv.NewClient(victim)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +50,12 @@ func TestTenantIsolation(t *testing.T) {
 	if err := vc.APIKeys.Delete(ctx, victim.ID, removed.ID); err != nil {
 		t.Fatal(err)
 	}
+	// And a removed Big Interview key, and a live second one.
+	removedBI := srv.AddAPIKey(victim)
+	if err := srv.RemoveAPIKey(victim, removedBI); err != nil {
+		t.Fatal(err)
+	}
+	secondBI := srv.AddAPIKey(victim)
 
 	snapshot := func() (any, any) {
 		tracks, err := vc.Users.Tracks(ctx, "victim-user")
@@ -86,6 +95,8 @@ func TestTenantIsolation(t *testing.T) {
 		{"GET", kp + "/" + victimKey.ID, ""},
 		{"PATCH", kp + "/" + victimKey.ID, `{"name":"hijacked"}`},
 		{"DELETE", kp + "/" + victimKey.ID, ""},
+		{"GET", "/v1/resources/partners/" + victim.ID, ""},
+		{"GET", "/api/users/victim-user/track", ""},
 		{"POST", "/api/users/anonymous", `{}`},
 		{"POST", "/api/users/victim-user", `{"first_name":"X","last_name":"Y","email":"x@example.com"}`},
 	}
@@ -93,14 +104,18 @@ func TestTenantIsolation(t *testing.T) {
 		name   string
 		users  string // Authorization for /api
 		keys   string // Authorization for /v1
-		ownOrg bool   // a valid key of another org: creating users there is legitimate
+		ownOrg bool   // valid keys of another org: refused for the victim's data, but creating users in its own org is legitimate
 	}{
-		{"another partner's key", attacker.APIKey, "key " + attacker.APIKey, true},
+		{"another partner's keys", attacker.APIKey, "key " + attacker.KeysAPIKey, true},
 		{"no key", "", "", false},
-		{"a removed key", removed.Key.Reveal(), "key " + removed.Key.Reveal(), false},
-		{"the wrong scheme", "key " + victim.APIKey, victim.APIKey, false},
-		{"the wrong scheme, Bearer", "Bearer " + victim.APIKey, "Bearer " + victim.APIKey, false},
+		{"removed keys", removedBI, "key " + removed.Key.Reveal(), false},
+		{"the wrong scheme", "key " + victim.APIKey, victim.KeysAPIKey, false},
+		{"the wrong scheme, Bearer", "Bearer " + victim.APIKey, "Bearer " + victim.KeysAPIKey, false},
+		{"the victim's keys, each on the other company's API", victim.KeysAPIKey, "key " + victim.APIKey, false},
+		{"the victim's second Big Interview key on /v1, its created TicketsCloud key on /api", victimKey.Key.Reveal(), "key " + secondBI, false},
+		{"another partner's keys, each on the other company's API", attacker.KeysAPIKey, "key " + attacker.APIKey, false},
 	}
+	checked := 0
 	for _, cred := range credentials {
 		for _, ep := range endpoints {
 			auth := cred.users
@@ -125,10 +140,14 @@ func TestTenantIsolation(t *testing.T) {
 				}
 				continue // that user lives in the attacker's org; the victim's data is checked below
 			}
-			refusals := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound}
-			if cred.ownOrg && ep.path == "/api/users/victim-user" {
+			refusals := []int{http.StatusUnauthorized} // not a credential of this API at all
+			switch {
+			case cred.ownOrg && ep.path == "/api/users/victim-user":
 				refusals = []int{http.StatusUnprocessableEntity} // no such user in the attacker's org
+			case cred.ownOrg:
+				refusals = []int{http.StatusForbidden, http.StatusNotFound}
 			}
+			checked++
 			if !slices.Contains(refusals, resp.StatusCode) {
 				t.Errorf("%s: %s %s answered %d %s; want one of %v", cred.name, ep.method, ep.path, resp.StatusCode, body, refusals)
 			}
@@ -136,6 +155,24 @@ func TestTenantIsolation(t *testing.T) {
 				t.Errorf("%s: %s %s: no error body: %s", cred.name, ep.method, ep.path, body)
 			}
 		}
+	}
+
+	if want := len(credentials)*len(endpoints) - 2; checked != want { // less the attacker's 2 legitimate creates in its own org
+		t.Errorf("checked %d refusals; want %d", checked, want)
+	}
+	t.Logf("%d endpoints × %d credentials: %d refused as required", len(endpoints), len(credentials), checked)
+
+	// The partners list shows the attacker nothing of the victim, even asked by id.
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/resources/partners?ids="+victim.ID+","+attacker.ID, nil)
+	req.Header.Set("Authorization", "key "+attacker.KeysAPIKey)
+	lr, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, _ := io.ReadAll(lr.Body)
+	lr.Body.Close()
+	if lr.StatusCode != 200 || bytes.Contains(listed, []byte(victim.ID)) || !bytes.Contains(listed, []byte(attacker.ID)) {
+		t.Errorf("the attacker's partner list with ids=victim,attacker: %d %s", lr.StatusCode, listed)
 	}
 
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -26,15 +26,17 @@ func TestRandomRequests(t *testing.T) {
 	pieces := []string{"api", "users", "anonymous", "progress", "tracks", "interviews", "v1", "resources", "partners",
 		p.ID, "api_keys", "000000000000000000000000", "sso", "login", "members", "dashboard", "abc123def",
 		"%zz", "%2F", "..", ".", "", "x" + strings.Repeat("y", 70), "ü", "%00", "a b", "{}", "?ids=", "&fields-schema=a{b"}
-	auths := []string{"", p.APIKey, "key " + p.APIKey, "KEY " + p.APIKey, "key", "key  " + p.APIKey, "Bearer x", strings.Repeat("k", 5000), "\x00"}
+	auths := []string{"", p.APIKey, p.KeysAPIKey, "key " + p.KeysAPIKey, "KEY " + p.KeysAPIKey, "key " + p.APIKey, "key", "key  " + p.KeysAPIKey, "Bearer x", strings.Repeat("k", 5000), "\x00"}
 	bodies := []string{"", "{}", `{"first_name":"a","last_name":"b","email":"c"}`, `{"first_name":5}`, `{"name":"k"}`, `{"name":""}`,
 		`{"name":["x"]}`, "[", "null", `"str"`, "first_name=a&last_name=b&email=c", "%%%", strings.Repeat("{", 10000), "\xff\xfe"}
-	queries := []string{"", "ids=a,b", "fields-schema=id,name", "fields-schema=id{", "fields-schema=key{a}", "token=zz", "redirect_to=//evil", "%zz=1", "ids=" + p.ID}
+	queries := []string{"", "ids=a,b", "fields-schema=id,name", "fields-schema=id{", "fields-schema=key{a}", "fields-schema=partner%7Bid,name%7D",
+		"fields-schema=partner{contact{email}}", "token=zz", "redirect_to=//evil", "%zz=1", "ids=" + p.ID}
 
-	routes := []string{"/api/users/{id}", "/api/users/{id}/tracks", "/api/users/{id}/progress", "/api/users/{id}/interviews",
+	routes := []string{"/api/users/{id}", "/api/users/{id}/tracks", "/api/users/{id}/track", "/api/users/{id}/progress", "/api/users/{id}/interviews",
 		"/api/users/anonymous", "/v1/resources/partners/{p}/api_keys", "/v1/resources/partners/{p}/api_keys/{k}",
 		"/v1/resources/partners/" + p.ID + "/api_keys", "/v1/resources/partners/" + p.ID + "/api_keys/{k}",
-		"/sso/login", "/members/dashboard", "/members/{id}"}
+		"/v1/resources/partners", "/v1/resources/partners/{p}", "/v1/resources/partners/" + p.ID,
+		"/", "/sso/login", "/sso/logout", "/members/dashboard", "/members/{id}"}
 	statuses := map[int]int{}
 	const n = 3000
 	for i := 0; i < n; i++ {
@@ -67,7 +69,7 @@ func TestRandomRequests(t *testing.T) {
 		if rng.IntN(2) == 0 { // half the time the right credential, so requests get past auth
 			a = p.APIKey
 			if strings.HasPrefix(target, "/v1/") {
-				a = "key " + p.APIKey
+				a = "key " + p.KeysAPIKey
 			}
 		}
 		if a != "" {

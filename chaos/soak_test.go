@@ -53,8 +53,7 @@ func TestChaosSoak(t *testing.T) {
 	srv := mockserver.New(mockserver.WithJournalSize(100_000))
 	defer srv.Close()
 	p := srv.AddPartner("chaos", mockserver.AllowAnonymous())
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL),
-		partnerapi.WithRetry(25, time.Millisecond, 4*time.Millisecond))
+	client, err := srv.NewClient(p, partnerapi.WithRetry(25, time.Millisecond, 4*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,13 +11,14 @@ import (
 	"time"
 )
 
-// TicketsCloud v1 API keys (API.md B), for the partner of the calling key:
+// TicketsCloud v1 API keys, for the partner of the calling key (the routes
+// are in the route table):
 //
-//	GET    /v1/resources/partners/{partner}/api_keys[?ids=a,b][&fields-schema=…]   200 [KEY…]
-//	POST   /v1/resources/partners/{partner}/api_keys  {"name":…}                  201 KEY (created_at in µs)
-//	GET    /v1/resources/partners/{partner}/api_keys/{id}[?fields-schema=…]       200 KEY
-//	PATCH  /v1/resources/partners/{partner}/api_keys/{id}  {"name":…}             200 KEY
-//	DELETE /v1/resources/partners/{partner}/api_keys/{id}                         200 {}
+//	GET    /v1/resources/partners/{partner}/api_keys[?ids=a,b][&fields-schema=…]   200 [KEY, …]
+//	POST   /v1/resources/partners/{partner}/api_keys  {"name": …}                 201 KEY (created_at in µs)
+//	GET    /v1/resources/partners/{partner}/api_keys/{key}[?fields-schema=…]      200 KEY
+//	PATCH  /v1/resources/partners/{partner}/api_keys/{key}  {"name": …}           200 KEY
+//	DELETE /v1/resources/partners/{partner}/api_keys/{key}                        200 {}
 //
 // Decisions where the docs are silent:
 //   - A partner or key id that is not an ObjectId (24 hex digits, either
@@ -26,14 +26,15 @@ import (
 //     well-formed, its parameter is not. Another partner's ObjectId is 403;
 //     a well-formed key id the partner does not have is 404.
 //   - DELETE is soft: the key stays listed with "removed": true and stops
-//     authenticating at once, on both families. Deleting it again is 200
-//     (DELETE is idempotent); a removed key can still be read and renamed.
+//     authenticating at once. Deleting it again is 200 (DELETE is
+//     idempotent); a removed key can still be read and renamed.
 //   - Read answers (GET, PATCH) show created_at truncated to milliseconds;
 //     the POST answer shows microseconds, as the docs' examples do.
 //   - Bodies are JSON objects; unknown or read-only fields ("key",
 //     "removed", …), a non-string name, or a blank name are 400.
-//   - ids and fields-schema that are malformed, name an unknown field, or
-//     select inside a field (keys have no nested objects) are 400. Other
+//   - ids and fields-schema that are malformed or name an unknown field are
+//     400; so are braces on any field but "partner", the one reference a
+//     key has, which they expand into the partner's selected fields. Other
 //     query parameters are ignored.
 
 // apiKey is one TicketsCloud API key.
@@ -46,218 +47,183 @@ type apiKey struct {
 	removed   bool
 }
 
-// The key's fields, in the order the docs show them.
-const (
-	fieldCreatedAt uint8 = 1 << iota
-	fieldID
-	fieldKey
-	fieldName
-	fieldPartner
-	fieldRemoved
-	allKeyFields = fieldCreatedAt | fieldID | fieldKey | fieldName | fieldPartner | fieldRemoved
-)
-
+// An API key's fields, in the order answers write them (sorted, as the
+// docs print them).
 var keyFieldNames = [...]string{"created_at", "id", "key", "name", "partner", "removed"}
 
-// keyFieldMask turns a fields-schema selection into a set of key fields.
-func keyFieldMask(sels []fieldSel) (uint8, error) {
-	var mask uint8
-	for _, sel := range sels {
-		i := 0
-		for i < len(keyFieldNames) && keyFieldNames[i] != sel.name {
-			i++
-		}
-		if i == len(keyFieldNames) {
-			return 0, fmt.Errorf("fields-schema names %q, which an API key does not have", sel.name)
-		}
-		if sel.sub != nil {
-			return 0, fmt.Errorf("fields-schema selects inside %q, which is not an object", sel.name)
-		}
-		mask |= 1 << i
-	}
-	return mask, nil
+const (
+	keyCreatedAt = iota
+	keyID
+	keyKey
+	keyName
+	keyPartner
+	keyRemoved
+)
+
+const allKeyFields = 1<<len(keyFieldNames) - 1
+
+// keySelection is a fields-schema applied to API keys.
+type keySelection struct {
+	mask    uint32 // bit i: keyFieldNames[i]
+	partner uint32 // the partner's fields when "partner{…}" expands the reference; 0: the id alone
 }
 
-// newKeyLocked makes a key for p. The caller holds st.mu for writing.
+// keyFields resolves a fields-schema selection for API keys.
+func keyFields(sels []fieldSel) (keySelection, error) {
+	sel := keySelection{}
+	var err error
+	sel.mask, err = fieldMask("an API key", keyFieldNames[:], sels, func(ref fieldSel) error {
+		if ref.name != "partner" {
+			return errNotReference(ref.name)
+		}
+		m, err := fieldMask("a partner", partnerFieldNames[:], ref.sub, nil)
+		sel.partner |= m
+		return err
+	})
+	return sel, err
+}
+
+// newKeyLocked makes a TicketsCloud key for p. The caller holds st.mu for
+// writing.
 func (s *Server) newKeyLocked(p *partner, name string, now time.Time) *apiKey {
-	k := &apiKey{id: s.ids.objectID(now), name: name, partner: p, createdAt: now.Truncate(time.Microsecond)}
-	for k.key == "" || s.st.keys[k.key] != nil {
-		k.key = randomHex(16)
-	}
+	k := &apiKey{id: s.ids.objectID(now), key: s.newSecretLocked(), name: name, partner: p, createdAt: now.Truncate(time.Microsecond)}
 	p.keys = append(p.keys, k)
 	p.keyByID[k.id] = k
 	s.st.keys[k.key] = k
 	return k
 }
 
-// appendAPIKey appends k with the fields in mask; micro shows created_at
+// appendAPIKey appends k with the selected fields; micro shows created_at
 // with microseconds (the create answer), else truncated to milliseconds.
-func appendAPIKey(b []byte, k *apiKey, mask uint8, micro bool) []byte {
+// The caller holds st.mu.
+func appendAPIKey(b []byte, k *apiKey, sel keySelection, micro bool) []byte {
 	b = append(b, '{')
-	n := 0
-	field := func(b []byte, name string) []byte {
-		if n > 0 {
-			b = append(b, ',')
+	first := true
+	for i, name := range keyFieldNames {
+		if sel.mask&(1<<i) == 0 {
+			continue
 		}
-		n++
-		return appendKey(b, name)
-	}
-	if mask&fieldCreatedAt != 0 {
-		b = field(b, "created_at")
-		t := k.createdAt
-		if !micro {
-			t = t.Truncate(time.Millisecond)
+		b = appendV1Field(b, first, name)
+		first = false
+		switch i {
+		case keyCreatedAt:
+			t := k.createdAt
+			if !micro {
+				t = t.Truncate(time.Millisecond)
+			}
+			b = appendTCTime(b, t)
+		case keyID:
+			b = appendString(b, k.id)
+		case keyKey:
+			b = appendString(b, k.key)
+		case keyName:
+			b = appendString(b, k.name)
+		case keyPartner:
+			if sel.partner != 0 {
+				b = appendPartner(b, k.partner, sel.partner)
+			} else {
+				b = appendString(b, k.partner.id)
+			}
+		case keyRemoved:
+			b = appendBool(b, k.removed)
 		}
-		b = appendTCTime(b, t)
-	}
-	if mask&fieldID != 0 {
-		b = appendString(field(b, "id"), k.id)
-	}
-	if mask&fieldKey != 0 {
-		b = appendString(field(b, "key"), k.key)
-	}
-	if mask&fieldName != 0 {
-		b = appendString(field(b, "name"), k.name)
-	}
-	if mask&fieldPartner != 0 {
-		b = appendString(field(b, "partner"), k.partner.id)
-	}
-	if mask&fieldRemoved != 0 {
-		b = appendBool(field(b, "removed"), k.removed)
 	}
 	return append(b, '}')
 }
 
-func (s *Server) serveKeysAPI(ex *exchange) {
-	p := s.authKeys(ex)
-	if p == nil {
-		return
-	}
-	segs, ok := segments(ex)
-	if !ok {
-		ex.fail(http.StatusBadRequest, "the path has a malformed percent-escape")
-		return
-	}
-	if len(segs) < 5 || len(segs) > 6 || segs[0] != "v1" || segs[1] != "resources" || segs[2] != "partners" || segs[4] != "api_keys" {
-		ex.fail(http.StatusNotFound, "no such resource")
-		return
-	}
-	one := len(segs) == 6
-	m := ex.r.Method
-	switch {
-	case !one && !isGet(m) && m != http.MethodPost:
-		ex.notAllowed("GET, HEAD, POST")
-		return
-	case one && !isGet(m) && m != http.MethodPatch && m != http.MethodDelete:
-		ex.notAllowed("GET, HEAD, PATCH, DELETE")
-		return
-	}
-	if !isObjectID(segs[3]) {
+// ownPartner checks the {partner} of the path against the caller's
+// partner, answering 400 (not an ObjectId) or 403 (another partner's, or
+// none's) itself.
+func (ex *exchange) ownPartner(forbidden string) bool {
+	id := ex.r.PathValue("partner")
+	if !isObjectID(id) {
 		ex.fail(http.StatusBadRequest, "the partner id is not an ObjectId")
-		return
+		return false
 	}
-	if lowerASCII(segs[3]) != p.id {
-		ex.fail(http.StatusForbidden, "this API key may not manage another partner's keys")
-		return
+	if lowerASCII(id) != ex.p.id {
+		ex.fail(http.StatusForbidden, forbidden)
+		return false
 	}
-	var k *apiKey
-	if one {
-		if !isObjectID(segs[5]) {
-			ex.fail(http.StatusBadRequest, "the API key id is not an ObjectId")
-			return
-		}
-		s.st.mu.RLock()
-		k = p.keyByID[lowerASCII(segs[5])]
-		s.st.mu.RUnlock()
-		if k == nil {
-			ex.fail(http.StatusNotFound, "API key not found")
-			return
-		}
+	return true
+}
+
+const otherPartnersKeys = "this API key may not manage another partner's keys"
+
+// pathKey returns the caller's key {key} of the path, answering 400 (not
+// an ObjectId) or 404 itself.
+func (ex *exchange) pathKey() *apiKey {
+	if !ex.ownPartner(otherPartnersKeys) {
+		return nil
 	}
-	q, err := url.ParseQuery(ex.r.URL.RawQuery)
+	id := ex.r.PathValue("key")
+	if !isObjectID(id) {
+		ex.fail(http.StatusBadRequest, "the API key id is not an ObjectId")
+		return nil
+	}
+	ex.s.st.mu.RLock()
+	k := ex.p.keyByID[lowerASCII(id)]
+	ex.s.st.mu.RUnlock()
+	if k == nil {
+		ex.fail(http.StatusNotFound, "API key not found")
+	}
+	return k
+}
+
+// keyQuery reads the query's fields-schema for API keys, answering 400
+// itself when the query or the schema is bad.
+func (ex *exchange) keyQuery() (url.Values, keySelection, bool) {
+	q, sels, ok := ex.v1Query()
+	if !ok {
+		return nil, keySelection{}, false
+	}
+	if sels == nil {
+		return q, keySelection{mask: allKeyFields}, true
+	}
+	sel, err := keyFields(sels)
 	if err != nil {
-		ex.fail(http.StatusBadRequest, "the query string is malformed")
+		ex.fail(http.StatusBadRequest, err.Error())
+		return nil, keySelection{}, false
+	}
+	return q, sel, true
+}
+
+func (s *Server) listKeys(ex *exchange) {
+	if !ex.ownPartner(otherPartnersKeys) {
 		return
 	}
-	mask := allKeyFields
-	if m != http.MethodDelete {
-		if mask, ok = fieldsMask(ex, q); !ok {
-			return
-		}
+	q, sel, ok := ex.keyQuery()
+	if !ok {
+		return
 	}
-	switch {
-	case !one && isGet(m):
-		s.listKeys(ex, p, q, mask)
-	case !one:
-		s.createKey(ex, p, mask)
-	case isGet(m):
-		s.st.mu.RLock()
-		b := appendAPIKey(nil, k, mask, false)
-		s.st.mu.RUnlock()
-		ex.json(http.StatusOK, b)
-	case m == http.MethodPatch:
-		s.updateKey(ex, k, mask)
-	default:
-		s.st.mu.Lock()
-		k.removed = true
-		s.st.mu.Unlock()
-		ex.json(http.StatusOK, []byte("{}"))
-	}
-}
-
-// fieldsMask reads fields-schema, answering 400 itself when it is bad.
-func fieldsMask(ex *exchange, q url.Values) (uint8, bool) {
-	vals, present := q["fields-schema"]
-	if !present {
-		return allKeyFields, true
-	}
-	if len(vals) != 1 {
-		ex.fail(http.StatusBadRequest, "fields-schema is given more than once")
-		return 0, false
-	}
-	sels, err := parseFieldsSchema(vals[0])
-	if err == nil {
-		var mask uint8
-		if mask, err = keyFieldMask(sels); err == nil {
-			return mask, true
-		}
-	}
-	ex.fail(http.StatusBadRequest, err.Error())
-	return 0, false
-}
-
-func (s *Server) listKeys(ex *exchange, p *partner, q url.Values, mask uint8) {
-	var want map[string]bool
-	if vals, present := q["ids"]; present {
-		want = make(map[string]bool)
-		for _, v := range vals {
-			for _, id := range strings.Split(v, ",") {
-				if !isObjectID(id) {
-					ex.fail(http.StatusBadRequest, "ids must be a comma-separated list of ObjectIds")
-					return
-				}
-				want[lowerASCII(id)] = true
-			}
-		}
+	want, ok := ex.idsFilter(q)
+	if !ok {
+		return
 	}
 	b := append(make([]byte, 0, 1024), '[')
 	n := 0
 	s.st.mu.RLock()
-	for _, k := range p.keys {
+	for _, k := range ex.p.keys {
 		if want != nil && !want[k.id] {
 			continue
 		}
 		if n > 0 {
-			b = append(b, ',')
+			b = append(b, ',', ' ')
 		}
 		n++
-		b = appendAPIKey(b, k, mask, false)
+		b = appendAPIKey(b, k, sel, false)
 	}
 	s.st.mu.RUnlock()
 	ex.json(http.StatusOK, append(b, ']'))
 }
 
-func (s *Server) createKey(ex *exchange, p *partner, mask uint8) {
+func (s *Server) createKey(ex *exchange) {
+	if !ex.ownPartner(otherPartnersKeys) {
+		return
+	}
+	_, sel, ok := ex.keyQuery()
+	if !ok {
+		return
+	}
 	name, ok := ex.keyBody()
 	if !ok {
 		return
@@ -268,13 +234,36 @@ func (s *Server) createKey(ex *exchange, p *partner, mask uint8) {
 	}
 	now := s.clock.now()
 	s.st.mu.Lock()
-	k := s.newKeyLocked(p, *name, now)
-	b := appendAPIKey(nil, k, mask, true)
+	k := s.newKeyLocked(ex.p, *name, now)
+	b := appendAPIKey(nil, k, sel, true)
 	s.st.mu.Unlock()
 	ex.json(http.StatusCreated, b)
 }
 
-func (s *Server) updateKey(ex *exchange, k *apiKey, mask uint8) {
+func (s *Server) getKey(ex *exchange) {
+	k := ex.pathKey()
+	if k == nil {
+		return
+	}
+	_, sel, ok := ex.keyQuery()
+	if !ok {
+		return
+	}
+	s.st.mu.RLock()
+	b := appendAPIKey(nil, k, sel, false)
+	s.st.mu.RUnlock()
+	ex.json(http.StatusOK, b)
+}
+
+func (s *Server) updateKey(ex *exchange) {
+	k := ex.pathKey()
+	if k == nil {
+		return
+	}
+	_, sel, ok := ex.keyQuery()
+	if !ok {
+		return
+	}
 	name, ok := ex.keyBody()
 	if !ok {
 		return
@@ -283,9 +272,22 @@ func (s *Server) updateKey(ex *exchange, k *apiKey, mask uint8) {
 	if name != nil {
 		k.name = *name
 	}
-	b := appendAPIKey(nil, k, mask, false)
+	b := appendAPIKey(nil, k, sel, false)
 	s.st.mu.Unlock()
 	ex.json(http.StatusOK, b)
+}
+
+// deleteKey removes k softly; the docs list no fields-schema for DELETE,
+// so its query is not read.
+func (s *Server) deleteKey(ex *exchange) {
+	k := ex.pathKey()
+	if k == nil {
+		return
+	}
+	s.st.mu.Lock()
+	k.removed = true
+	s.st.mu.Unlock()
+	ex.json(http.StatusOK, []byte("{}"))
 }
 
 // keyBody reads {"name": …} (JSON only), answering the error itself when

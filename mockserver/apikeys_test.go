@@ -30,8 +30,8 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		created.Name != "new-key" || created.Partner != f.p.ID || created.Removed {
 		t.Fatalf("created %+v", created)
 	}
-	if !objectIDRe.MatchString(f.p.ID) || !keyRe.MatchString(f.p.APIKey) {
-		t.Errorf("partner %+v: want an ObjectId and a 32-hex key", f.p)
+	if !objectIDRe.MatchString(f.p.ID) || !keyRe.MatchString(f.p.APIKey) || !keyRe.MatchString(f.p.KeysAPIKey) || f.p.APIKey == f.p.KeysAPIKey {
+		t.Errorf("partner %+v: want an ObjectId and two distinct 32-hex keys", f.p)
 	}
 
 	got, err := keys.Get(ctx, f.p.ID, created.ID, nil)
@@ -65,7 +65,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	if err != nil || !gone.Removed {
 		t.Errorf("a removed key reads as %+v, %v", gone, err)
 	}
-	a := raw(t, f.srv, "DELETE", keysPath(f.p.ID, created.ID), "", "Authorization", "key "+f.p.APIKey)
+	a := raw(t, f.srv, "DELETE", keysPath(f.p.ID, created.ID), "", "Authorization", "key "+f.p.KeysAPIKey)
 	if a.status != 200 || string(a.body) != "{}" {
 		t.Errorf("DELETE answered %d %s; want 200 {}", a.status, a.body)
 	}
@@ -74,7 +74,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 func TestAPIKeyCreatedAtPrecision(t *testing.T) {
 	// Start at the docs' example instant; the clock runs on in real time.
 	f := newFixture(t)
-	auth := []string{"Authorization", "key " + f.p.APIKey, "Content-Type", "application/json"}
+	auth := []string{"Authorization", "key " + f.p.KeysAPIKey, "Content-Type", "application/json"}
 	a := raw(t, f.srv, "POST", keysPath(f.p.ID), `{"name":"new-key"}`, auth...)
 	if a.status != http.StatusCreated {
 		t.Fatalf("create: %d %s", a.status, a.body)
@@ -141,7 +141,7 @@ func TestListIDsFilter(t *testing.T) {
 		t.Errorf("upper-case id: %+v", got)
 	}
 	for _, bad := range []string{"", "nothex", ids[0] + ",", ids[0] + ",,", "," + ids[0]} {
-		a := raw(t, f.srv, "GET", keysPath(f.p.ID)+"?ids="+url.QueryEscape(bad), "", "Authorization", "key "+f.p.APIKey)
+		a := raw(t, f.srv, "GET", keysPath(f.p.ID)+"?ids="+url.QueryEscape(bad), "", "Authorization", "key "+f.p.KeysAPIKey)
 		if a.status != 400 || decodeV1Error(t, a).Error != "HTTPBadRequest" {
 			t.Errorf("ids=%q: %d %s; want 400", bad, a.status, a.body)
 		}
@@ -150,7 +150,7 @@ func TestListIDsFilter(t *testing.T) {
 
 func TestFieldsSchema(t *testing.T) {
 	f := newFixture(t)
-	auth := []string{"Authorization", "key " + f.p.APIKey}
+	auth := []string{"Authorization", "key " + f.p.KeysAPIKey}
 	// Through the SDK: only the fields asked for come back.
 	got, err := f.client.APIKeys.List(ctx, f.p.ID, &partnerapi.ListAPIKeysOptions{Fields: []string{"id", "name"}})
 	if err != nil {
@@ -195,7 +195,7 @@ func TestFieldsSchema(t *testing.T) {
 		t.Errorf("get with fields-schema: %s", a.body)
 	}
 	a = raw(t, f.srv, "PATCH", keysPath(f.p.ID, id)+"?fields-schema=name", `{"name":"y"}`, auth...)
-	if a.status != 200 || string(a.body) != `{"name":"y"}` {
+	if a.status != 200 || string(a.body) != `{"name": "y"}` { // spaced as TicketsCloud's docs print JSON
 		t.Errorf("PATCH with fields-schema: %d %s", a.status, a.body)
 	}
 
@@ -225,7 +225,7 @@ func TestFieldsSchema(t *testing.T) {
 
 func TestAPIKeyBadRequests(t *testing.T) {
 	f := newFixture(t)
-	auth := []string{"Authorization", "key " + f.p.APIKey, "Content-Type", "application/json"}
+	auth := []string{"Authorization", "key " + f.p.KeysAPIKey, "Content-Type", "application/json"}
 	k, err := f.client.APIKeys.Create(ctx, f.p.ID, "k")
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +252,8 @@ func TestAPIKeyBadRequests(t *testing.T) {
 		{"GET", keysPath(f.p.ID, "0123456789abcdef01234567"), ``, 404},
 		{"DELETE", keysPath(f.p.ID, "0123456789abcdef01234567"), ``, 404},
 		{"GET", keysPath(f.p.ID, k.ID, "extra"), ``, 404},
-		{"GET", "/v1/resources/partners/" + f.p.ID, ``, 404},
+		{"GET", "/v1/resources/partners/" + f.p.ID + "/users", ``, 404},
+		{"GET", "/v1/resources", ``, 404},
 		{"GET", "/v1/", ``, 404},
 		{"PUT", keysPath(f.p.ID), `{"name":"x"}`, 405},
 		{"DELETE", keysPath(f.p.ID), ``, 405},
@@ -271,11 +272,11 @@ func TestAPIKeyBadRequests(t *testing.T) {
 		}
 	}
 	// PATCH without a name changes nothing and answers the key.
-	if a := raw(t, f.srv, "PATCH", keysPath(f.p.ID, k.ID), `{}`, auth...); a.status != 200 || !strings.Contains(string(a.body), `"name":"k"`) {
+	if a := raw(t, f.srv, "PATCH", keysPath(f.p.ID, k.ID), `{}`, auth...); a.status != 200 || !strings.Contains(string(a.body), `"name": "k"`) {
 		t.Errorf("PATCH {}: %d %s", a.status, a.body)
 	}
 	// The keys API takes JSON only.
-	a := raw(t, f.srv, "POST", keysPath(f.p.ID), "name=x", "Authorization", "key "+f.p.APIKey, "Content-Type", "application/x-www-form-urlencoded")
+	a := raw(t, f.srv, "POST", keysPath(f.p.ID), "name=x", "Authorization", "key "+f.p.KeysAPIKey, "Content-Type", "application/x-www-form-urlencoded")
 	if a.status != http.StatusUnsupportedMediaType || decodeV1Error(t, a).Error != "HTTPUnsupportedMediaType" {
 		t.Errorf("form body on /v1: %d %s; want 415", a.status, a.body)
 	}

@@ -5,12 +5,12 @@ import (
 	"strings"
 )
 
-// Authentication (API.md): Big Interview takes the raw key in
-// Authorization; TicketsCloud takes "key <key>", the scheme word in any
-// letter case. A key belongs to one partner: its organization for /api,
-// its ObjectId for /v1. A missing, unknown, wrongly-schemed or removed key
-// is 401, with the same message in every case, so that an answer never
-// tells which keys exist.
+// Authentication. Big Interview takes the raw key in Authorization and
+// knows only its own keys (an organization's, for /api); TicketsCloud takes
+// "key <key>", the scheme word in any letter case, and knows only its own
+// (a partner's, for /v1). A key of one company is unknown to the other. A
+// missing, unknown, wrongly-schemed or removed key is 401, with the same
+// message in every case, so that an answer never tells which keys exist.
 
 const unauthorizedMsg = "missing or invalid API key"
 
@@ -26,44 +26,36 @@ func authorization(r *http.Request) (string, bool) {
 	return strings.TrimSpace(v[0]), true
 }
 
-// authUsers authenticates a Big Interview call (the raw key), answering
-// 401 itself when it fails.
-func (s *Server) authUsers(ex *exchange) *partner {
-	var p *partner
-	if v, ok := authorization(ex.r); ok {
-		p = s.partnerForKey(v)
+// authBigInterview finds the organization of a live Big Interview key.
+func (s *Server) authBigInterview(r *http.Request) (*partner, bool) {
+	key, ok := authorization(r)
+	if !ok || key == "" {
+		return nil, false
 	}
-	if p == nil {
-		ex.fail(http.StatusUnauthorized, unauthorizedMsg)
-	}
-	return p
+	s.st.mu.RLock()
+	p := s.st.biKeys[key]
+	s.st.mu.RUnlock()
+	return p, p != nil
 }
 
-// authKeys authenticates a TicketsCloud call ("key <key>"), answering 401
-// itself when it fails.
-func (s *Server) authKeys(ex *exchange) *partner {
-	var p *partner
-	if v, ok := authorization(ex.r); ok {
-		if scheme, key, found := strings.Cut(v, " "); found && strings.EqualFold(scheme, "key") {
-			p = s.partnerForKey(strings.TrimLeft(key, " \t"))
-		}
+// authTicketsCloud finds the partner of a live TicketsCloud key, given as
+// "key <key>".
+func (s *Server) authTicketsCloud(r *http.Request) (*partner, bool) {
+	v, ok := authorization(r)
+	if !ok {
+		return nil, false
 	}
-	if p == nil {
-		ex.w.Header()["Www-Authenticate"] = wwwAuthenticateKey
-		ex.fail(http.StatusUnauthorized, unauthorizedMsg)
+	scheme, key, found := strings.Cut(v, " ")
+	if !found || !strings.EqualFold(scheme, "key") {
+		return nil, false
 	}
-	return p
-}
-
-// partnerForKey returns the partner a live key belongs to, or nil.
-func (s *Server) partnerForKey(key string) *partner {
-	if key == "" {
-		return nil
+	if key = strings.TrimLeft(key, " \t"); key == "" {
+		return nil, false
 	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
 	if k := s.st.keys[key]; k != nil && !k.removed {
-		return k.partner
+		return k.partner, true
 	}
-	return nil
+	return nil, false
 }

@@ -3,15 +3,17 @@ package mockserver_test
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
 func TestAuthFailures(t *testing.T) {
 	f := newFixture(t)
 	f.mustCreate(t, "u1")
-	key := f.p.APIKey
+	key, keysKey := f.p.APIKey, f.p.KeysAPIKey
 	usersPath := "/api/users/u1/tracks"
 	v1 := keysPath(f.p.ID)
 	cases := []struct {
@@ -25,12 +27,14 @@ func TestAuthFailures(t *testing.T) {
 		{"api: bearer scheme", usersPath, []string{"Bearer " + key}},
 		{"api: key in upper case", usersPath, []string{upper(key)}},
 		{"api: two headers", usersPath, []string{key, key}},
+		{"api: the partner's TicketsCloud key", usersPath, []string{keysKey}},
 		{"v1: missing", v1, nil},
-		{"v1: raw key, no scheme", v1, []string{key}},
-		{"v1: bearer scheme", v1, []string{"Bearer " + key}},
+		{"v1: raw key, no scheme", v1, []string{keysKey}},
+		{"v1: bearer scheme", v1, []string{"Bearer " + keysKey}},
 		{"v1: unknown key", v1, []string{"key 0123456789abcdef0123456789abcdef"}},
 		{"v1: scheme only", v1, []string{"key"}},
-		{"v1: keyx scheme", v1, []string{"keyx " + key}},
+		{"v1: keyx scheme", v1, []string{"keyx " + keysKey}},
+		{"v1: the organization's Big Interview key", v1, []string{"key " + key}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -70,7 +74,7 @@ func upper(s string) string {
 func TestV1SchemeIsCaseInsensitive(t *testing.T) {
 	f := newFixture(t)
 	for _, scheme := range []string{"key", "Key", "KEY", "kEy"} {
-		a := raw(t, f.srv, "GET", keysPath(f.p.ID), "", "Authorization", scheme+" "+f.p.APIKey)
+		a := raw(t, f.srv, "GET", keysPath(f.p.ID), "", "Authorization", scheme+" "+f.p.KeysAPIKey)
 		if a.status != 200 {
 			t.Errorf("scheme %q: %d %s; want 200", scheme, a.status, a.body)
 		}
@@ -86,7 +90,7 @@ func TestCrossPartnerIsForbidden(t *testing.T) {
 		t.Fatalf("listing another partner's keys: %v; want 403 HTTPForbidden", err)
 	}
 	// Its keys are out of reach by id too, whatever the method.
-	keys, err := newClient(t, f.srv, other.APIKey).APIKeys.List(ctx, other.ID, nil)
+	keys, err := newClient(t, f.srv, other).APIKeys.List(ctx, other.ID, nil)
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("other's own list: %v, %v", keys, err)
 	}
@@ -112,7 +116,7 @@ func TestAddPartnerKeyIsListedAndRenamable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 1 || keys[0].Key.Reveal() != f.p.APIKey || keys[0].Partner != f.p.ID || keys[0].Removed {
+	if len(keys) != 1 || keys[0].Key.Reveal() != f.p.KeysAPIKey || keys[0].Partner != f.p.ID || keys[0].Removed {
 		t.Fatalf("AddPartner's key listed as %+v", keys)
 	}
 	name := "renamed"
@@ -121,29 +125,28 @@ func TestAddPartnerKeyIsListedAndRenamable(t *testing.T) {
 	}
 }
 
-func TestKeysWorkOnBothFamiliesUntilRemoved(t *testing.T) {
+func TestKeysAuthenticateTheirOwnCompanyOnly(t *testing.T) {
 	f := newFixture(t)
 	created, err := f.client.APIKeys.Create(ctx, f.p.ID, "second")
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := newClient(t, f.srv, created.Key.Reveal())
-	// The new key acts on the same organization's users.
-	if _, err := second.Users.CreateOrUpdate(ctx, "made-with-second", params); err != nil {
-		t.Fatalf("users API with a key made through /v1: %v", err)
-	}
-	if _, err := f.client.Users.Tracks(ctx, "made-with-second"); err != nil {
-		t.Fatalf("the first key does not see the second key's user: %v", err)
-	}
+	// A key made through /v1 is a TicketsCloud key: the keys API takes it,
+	// the users API does not know it.
+	second := newClient(t, f.srv, f.p, partnerapi.WithKeysAPIKey(created.Key.Reveal()))
 	if _, err := second.APIKeys.List(ctx, f.p.ID, nil); err != nil {
 		t.Fatalf("keys API with the new key: %v", err)
+	}
+	onUsersAPI, err := partnerapi.NewClient(created.Key.Reveal(), partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithRetry(0, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := onUsersAPI.Users.CreateOrUpdate(ctx, "made-with-second", params); !errors.Is(err, partnerapi.ErrUnauthorized) {
+		t.Errorf("users API with a TicketsCloud key: %v; want 401", err)
 	}
 
 	if err := f.client.APIKeys.Delete(ctx, f.p.ID, created.ID); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := second.Users.Tracks(ctx, "made-with-second"); !errors.Is(err, partnerapi.ErrUnauthorized) {
-		t.Errorf("users API with a removed key: %v; want 401", err)
 	}
 	if _, err := second.APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
 		t.Errorf("keys API with a removed key: %v; want 401", err)
@@ -156,11 +159,91 @@ func TestKeysWorkOnBothFamiliesUntilRemoved(t *testing.T) {
 		t.Errorf("after removal the list is %+v; want both keys, the second removed", keys)
 	}
 
-	// A key can remove itself; the answer still comes, then it is refused.
+	// A key can remove itself; the answer still comes, then it is refused
+	// on /v1 — and the organization's Big Interview key works on as before.
 	if err := f.client.APIKeys.Delete(ctx, f.p.ID, keys[0].ID); err != nil {
 		t.Fatalf("removing the key in use: %v", err)
 	}
 	if _, err := f.client.APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
 		t.Errorf("after removing itself: %v; want 401", err)
 	}
+	f.mustCreate(t, "still-works")
+}
+
+func TestBigInterviewKeysAreManagedByTheAdminArea(t *testing.T) {
+	f := newFixture(t)
+	f.mustCreate(t, "u1")
+	extra := f.srv.AddAPIKey(f.p)
+	if !keyRe.MatchString(extra) || extra == f.p.APIKey || extra == f.p.KeysAPIKey {
+		t.Fatalf("AddAPIKey gave %q", extra)
+	}
+	// Any key of the organization sees the whole organization, on /api only.
+	viaExtra, err := partnerapi.NewClient(extra, partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithRetry(0, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := viaExtra.Users.Tracks(ctx, "u1"); err != nil {
+		t.Fatalf("the second Big Interview key: %v", err)
+	}
+	if _, err := viaExtra.APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
+		t.Errorf("a Big Interview key on /v1: %v; want 401", err)
+	}
+	// It is not a TicketsCloud key: the keys API does not list it.
+	keys, err := f.client.APIKeys.List(ctx, f.p.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if k.Key.Reveal() == extra || k.Key.Reveal() == f.p.APIKey {
+			t.Errorf("the keys API lists a Big Interview key: %+v", k)
+		}
+	}
+
+	// Removed, it is refused from the next request on; the first key is not.
+	if err := f.srv.RemoveAPIKey(f.p, extra); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := viaExtra.Users.Tracks(ctx, "u1"); !errors.Is(err, partnerapi.ErrUnauthorized) {
+		t.Errorf("a removed Big Interview key: %v; want 401", err)
+	}
+	if _, err := f.client.Users.Tracks(ctx, "u1"); err != nil {
+		t.Errorf("the first key after removing another: %v", err)
+	}
+
+	// What RemoveAPIKey refuses, and why.
+	other := f.srv.AddPartner("other")
+	for _, c := range []struct {
+		name string
+		p    *mockserver.Partner
+		key  string
+		want string
+	}{
+		{"removed twice", f.p, extra, "not a live Big Interview key"},
+		{"another organization's key", f.p, other.APIKey, "not a live Big Interview key"},
+		{"the TicketsCloud key", f.p, f.p.KeysAPIKey, "TicketsCloud key"},
+		{"a partner of no server", &mockserver.Partner{ID: "0123456789abcdef01234567"}, f.p.APIKey, "no partner"},
+		{"nil", nil, f.p.APIKey, "nil *Partner"},
+	} {
+		err := f.srv.RemoveAPIKey(c.p, c.key)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want an error saying %q", c.name, err, c.want)
+		}
+		if err != nil && c.key != "" && strings.Contains(err.Error(), c.key) {
+			t.Errorf("%s: the error repeats the key: %v", c.name, err)
+		}
+	}
+	if err := f.srv.RemoveAPIKey(other, other.APIKey); err != nil {
+		t.Fatal(err)
+	}
+	if a := raw(t, f.srv, "GET", "/api/users/u1/tracks", "", "Authorization", other.APIKey); a.status != 401 {
+		t.Errorf("the removed first key of another org: %d; want 401", a.status)
+	}
+
+	// AddAPIKey on a partner of no server is a setup mistake.
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("AddAPIKey of an unknown partner did not panic")
+		}
+	}()
+	f.srv.AddAPIKey(&mockserver.Partner{ID: "0123456789abcdef01234567"})
 }

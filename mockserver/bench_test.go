@@ -12,7 +12,7 @@ import (
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-// The fake's memory target (DESIGN §9): at most 1 KiB of heap per stored
+// The fake's memory target: at most 1 KiB of heap per stored
 // user, the journal included; and a socket-free view of a refresh with
 // 100,000 users stored. The time target, the SDK's refresh against the fake
 // within 1.3× of the same call to a trivial handler, is measured beside the
@@ -103,4 +103,34 @@ func heapAlloc() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// BenchmarkFlood1MiB is a request with a 1 MiB body, with a valid key (the
+// body is read whole and the journal keeps its first 64 KiB) and without
+// one (refused before its body is read): the cost of a flood, in time and
+// memory per request.
+//
+//	go test -run=NONE -bench='Flood1MiB' -benchmem ./mockserver
+func BenchmarkFlood1MiB(b *testing.B) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	p := srv.AddPartner("flood")
+	h := srv.Handler()
+	body := strings.Repeat("f", 1<<20)
+	for _, c := range []struct{ name, auth string }{{"key=valid", p.APIKey}, {"key=none", ""}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(1 << 20)
+			for b.Loop() {
+				req := httptest.NewRequest("GET", "/api/users/flooder/tracks", strings.NewReader(body))
+				if c.auth != "" {
+					req.Header["Authorization"] = []string{c.auth}
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 404 && rec.Code != 401 {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
 }

@@ -16,7 +16,7 @@ import (
 func TestSixtyFourConcurrentClients(t *testing.T) {
 	f := newFixture(t, mockserver.AllowAnonymous())
 	shared := f.client
-	mem := newClient(t, f.srv, f.p.APIKey, partnerapi.WithHTTPClient(&http.Client{Transport: f.srv.Transport()}))
+	mem := newClient(t, f.srv, f.p, partnerapi.WithHTTPClient(&http.Client{Transport: f.srv.Transport()}))
 
 	stop := make(chan struct{})
 	var ctl sync.WaitGroup
@@ -45,7 +45,7 @@ func TestSixtyFourConcurrentClients(t *testing.T) {
 		case 1:
 			c = mem
 		case 2:
-			c = newClient(t, f.srv, f.p.APIKey)
+			c = newClient(t, f.srv, f.p)
 		}
 		id := fmt.Sprintf("user-%d", i)
 		for round := 0; round < 5; round++ {

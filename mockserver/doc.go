@@ -1,19 +1,22 @@
 // Package mockserver is a stateful, in-process fake of the two partner APIs
 // that package partnerapi wraps — Big Interview's users API with its SSO
-// pages, and TicketsCloud's v1 API keys — so that programs using the SDK
-// can be tested without the network and without credentials.
+// pages, and TicketsCloud's v1 partners and API keys — so that programs
+// using the SDK can be tested without the network and without credentials.
 //
 // Both API families are served on one base URL, and authenticated as the
 // real services document: /api/… with the raw key in Authorization, /v1/…
 // with "key <key>". A Partner stands for a TicketsCloud partner and the Big
-// Interview organization it works with; its keys act on that organization's
-// users and on that partner's keys, and on nothing else.
+// Interview organization it works with. They are two companies with two
+// credentials: Partner.APIKey (a Big Interview key; AddAPIKey makes more)
+// acts on the organization's users and nothing else, Partner.KeysAPIKey (a
+// TicketsCloud key; the keys API makes more) on the partner and its keys
+// and nothing else — each API refuses the other's key, as in production.
 //
 //	srv := mockserver.New()
 //	defer srv.Close()
 //	p := srv.AddPartner("xyz", mockserver.AllowAnonymous())
 //
-//	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+//	client, err := srv.NewClient(p) // each API on its own key, at srv.URL
 //	user, err := client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{
 //		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
 //	})
@@ -33,8 +36,11 @@
 //     start plus every Advance, so tests see expiry without sleeping;
 //   - faults (Fail, ClearFaults): statuses, Retry-After, latency and dropped
 //     connections, counted exactly under concurrency;
-//   - a journal (Requests, WithJournalSize) of every request with the status
-//     it got;
+//   - a journal (Requests) of every request with the status it got, bounded
+//     in entries and bytes (WithJournalSize, WithJournalEntryBytes,
+//     WithJournalBytes);
+//   - keys (AddAPIKey, RemoveAPIKey), as Big Interview's admin area makes
+//     and deletes them;
 //   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview);
 //   - outbound webhooks (AddWebhook, Deliveries): seeding an interview sends
 //     interview.created, interview.updated or interview.deleted to the
@@ -44,9 +50,12 @@
 // The fake is strict where a real server would refuse: bad credentials,
 // another partner's or organization's data, malformed partner_ids, bodies,
 // paths and queries all get a 4xx in the family's own error body, never a
-// 5xx (unless a Fault asks for one). The decisions it makes where the APIs'
-// documentation is silent are written next to the code that makes them
-// (users.go, apikeys.go, sso.go) and listed in the README.
+// 5xx (unless a Fault asks for one). Its answers reproduce the documents'
+// own examples (the TicketsCloud create answer is its documented 203 bytes).
+// The decisions it makes where the APIs' documentation is silent are
+// written next to the code that makes them (users.go, apikeys.go,
+// partners.go, sso.go) and listed in the README. Every route is one line of
+// the route table in route.go.
 //
 // cmd/partnerapi-mock serves this fake as a standalone server for programs
 // in any language.

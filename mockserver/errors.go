@@ -3,31 +3,28 @@ package mockserver
 import (
 	"net/http"
 	"strconv"
-	"strings"
 )
 
-// The two API families answer errors in their own shapes (API.md):
+// The two API families answer errors in their own shapes:
 //
-//	Big Interview (/api, and every path that is not /v1):
+//	Big Interview (/api, and every path of neither API), as its docs show:
 //	  {"error":{"type":"validation_error","message":"text"}}
 //	  {"error":{"type":"validation_error","message":{"field":"message",...}}}
-//	TicketsCloud (/v1):
-//	  {"error":"HTTPBadRequest","reason":"text"}
+//	TicketsCloud (/v1), as its later API versions answer (v1 documents none),
+//	spaced as its docs print JSON:
+//	  {"error": "HTTPBadRequest", "reason": "text"}
+//
+// Big Interview's member app answers its own errors as small HTML pages.
 
-// family is an API family, chosen by path prefix.
+// family is the kind of answer a surface gives: its error shape and
+// content type.
 type family uint8
 
 const (
-	familyAPI family = iota // Big Interview: /api, /sso, /members and anything unknown
-	familyV1                // TicketsCloud: /v1
+	familyAPI  family = iota // Big Interview JSON: /api, and paths of neither API
+	familyV1                 // TicketsCloud JSON: /v1
+	familyPage               // Big Interview's member app: HTML pages (a Fault still answers in familyAPI's shape)
 )
-
-func familyOf(path string) family {
-	if path == "/v1" || strings.HasPrefix(path, "/v1/") {
-		return familyV1
-	}
-	return familyAPI
-}
 
 // apiErrorType names the Big Interview error type for a status. Only
 // "validation_error" is documented; the others follow its style.
@@ -120,9 +117,9 @@ func apiFieldErrorBody(status int, fields []fieldError) []byte {
 
 func v1ErrorBody(status int, reason string) []byte {
 	b := make([]byte, 0, 64+len(reason))
-	b = append(b, `{"error":`...)
+	b = append(b, `{"error": `...)
 	b = appendString(b, v1ErrorName(status))
-	b = append(b, `,"reason":`...)
+	b = append(b, `, "reason": `...)
 	b = appendString(b, reason)
 	return append(b, '}')
 }

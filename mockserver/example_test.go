@@ -18,7 +18,7 @@ func Example() {
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
 
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	client, err := srv.NewClient(p) // p's two keys, each on its own API, at srv.URL
 	if err != nil {
 		panic(err)
 	}
@@ -43,7 +43,7 @@ func ExampleServer_SetProgress() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	client, _ := srv.NewClient(p)
 	ctx := context.Background()
 	_, _ = client.Users.CreateOrUpdate(ctx, "learner", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
 
@@ -66,7 +66,7 @@ func ExampleServer_AddInterview() {
 	srv := mockserver.New(mockserver.WithStartTime(time.Date(2015, 5, 18, 16, 37, 13, 0, time.UTC)))
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	client, _ := srv.NewClient(p)
 	ctx := context.Background()
 	_, _ = client.Users.CreateOrUpdate(ctx, "candidate", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
 
@@ -91,7 +91,7 @@ func ExampleServer_Fail() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL), partnerapi.WithRetry(0, 0, 0))
+	client, _ := srv.NewClient(p, partnerapi.WithRetry(0, 0, 0)) // one request per call
 	ctx := context.Background()
 
 	srv.Fail(mockserver.Fault{Path: "/v1/", Status: http.StatusServiceUnavailable, RetryAfter: 30 * time.Second})
@@ -118,7 +118,7 @@ func ExampleServer_Advance() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	client, _ := srv.NewClient(p)
 	link, _ := client.SSO.LoginURL(context.Background(), "abc123def",
 		&partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"}, nil)
 
@@ -136,15 +136,67 @@ func ExampleServer_Advance() {
 	// 401
 }
 
-// The same fake in memory, with no socket.
+// The same fake in memory, with no socket: srv.NewClient(p) wires this
+// up itself for a fake made WithoutListener.
 func ExampleServer_Transport() {
 	srv := mockserver.New(mockserver.WithoutListener())
 	p := srv.AddPartner("xyz", mockserver.AllowAnonymous())
 	client, _ := partnerapi.NewClient(p.APIKey,
+		partnerapi.WithKeysAPIKey(p.KeysAPIKey),
 		partnerapi.WithBaseURL("http://127.0.0.1"), // any loopback URL: the host is not dialled
 		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
 
 	user, err := client.Users.CreateAnonymous(context.Background())
 	fmt.Println(err, user.Anonymous, user.Token.ExpiresAt.Sub(user.CreatedAt))
 	// Output: <nil> true 48h0m0s
+}
+
+// Two companies, two credentials: each API takes its own key, and refuses
+// the other's.
+func ExampleServer_NewClient() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	ctx := context.Background()
+
+	client, _ := srv.NewClient(p) // p.APIKey on /api, p.KeysAPIKey on /v1
+	keys, err := client.APIKeys.List(ctx, p.ID, nil)
+	fmt.Println(len(keys), err)
+
+	// One key for both, as partnerapi.NewClient does without WithKeysAPIKey:
+	// the Big Interview key is refused by TicketsCloud.
+	oneKey, _ := srv.NewClient(p, partnerapi.WithKeysAPIKey(p.APIKey))
+	_, err = oneKey.APIKeys.List(ctx, p.ID, nil)
+	fmt.Println(errors.Is(err, partnerapi.ErrUnauthorized))
+
+	// The holder of a TicketsCloud key finds its partner ObjectId.
+	partners, _ := client.Partners.List(ctx, nil)
+	fmt.Println(len(partners), partners[0].ID == p.ID, partners[0].Name)
+	// Output:
+	// 1 <nil>
+	// true
+	// 1 true xyz
+}
+
+// The organization's admin area makes and deletes Big Interview keys.
+func ExampleServer_AddAPIKey() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	ctx := context.Background()
+
+	second := srv.AddAPIKey(p)
+	client, _ := srv.NewClient(p, partnerapi.WithRetry(0, 0, 0))
+	viaSecond, _ := partnerapi.NewClient(second, partnerapi.WithBaseURL(srv.URL), partnerapi.WithRetry(0, 0, 0))
+	_, _ = client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
+	_, err := viaSecond.Users.Tracks(ctx, "abc123def") // every key of the organization sees all of it
+	fmt.Println(err)
+
+	fmt.Println(srv.RemoveAPIKey(p, second))
+	_, err = viaSecond.Users.Tracks(ctx, "abc123def")
+	fmt.Println(errors.Is(err, partnerapi.ErrUnauthorized))
+	// Output:
+	// <nil>
+	// <nil>
+	// true
 }

@@ -214,7 +214,7 @@ func TestFaultDropOverTransport(t *testing.T) {
 	f := newFixture(t)
 	f.mustCreate(t, "u")
 	hc := &http.Client{Transport: f.srv.Transport()}
-	mem := newClient(t, f.srv, f.p.APIKey, partnerapi.WithHTTPClient(hc))
+	mem := newClient(t, f.srv, f.p, partnerapi.WithHTTPClient(hc))
 	f.srv.Fail(mockserver.Fault{Drop: true})
 	_, err := mem.Users.Tracks(ctx, "u")
 	var e *partnerapi.Error
@@ -246,7 +246,7 @@ func TestFaultLatency(t *testing.T) {
 
 	// A latency longer than the caller waits: the caller's deadline wins,
 	// over the socket and in memory, and the journal records no answer.
-	mem := newClient(t, f.srv, f.p.APIKey, partnerapi.WithHTTPClient(&http.Client{Transport: f.srv.Transport()}))
+	mem := newClient(t, f.srv, f.p, partnerapi.WithHTTPClient(&http.Client{Transport: f.srv.Transport()}))
 	for name, c := range map[string]*partnerapi.Client{"url": f.client, "transport": mem} {
 		f.srv.Fail(mockserver.Fault{Latency: time.Hour})
 		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
@@ -283,7 +283,7 @@ func TestCloseEndsLatency(t *testing.T) {
 	done := make(chan int)
 	go func() {
 		req, _ := http.NewRequest("GET", "http://127.0.0.1/v1/resources/partners/"+p.ID+"/api_keys", nil)
-		req.Header.Set("Authorization", "key "+p.APIKey)
+		req.Header.Set("Authorization", "key "+p.KeysAPIKey)
 		resp, err := hc.Do(req)
 		if err != nil {
 			done <- -1

@@ -3,19 +3,26 @@ package mockserver
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 )
 
-// fields-schema (TicketsCloud's field filter, API.md B): a comma-separated
-// list of field names, each optionally followed by a braced list selecting
-// fields of a nested object:
+// TicketsCloud's query parameters: ids (a list of ObjectIds) and
+// fields-schema, its field filter. fields-schema is a comma-separated list
+// of field names, each optionally followed by a braced list that expands a
+// reference into the referenced object's selected fields ("to limit or
+// expand the answer", as TicketsCloud's later v1 notes put it):
 //
 //	schema := list
 //	list   := item { "," item }
 //	item   := name [ "{" list "}" ]
 //	name   := 1*( ALPHA / DIGIT / "_" / "-" )
 //
-// No white space, no empty items or braces. An API key has no nested
-// objects, so for keys a braced selection is refused too (applyKeyFields).
+// No white space, no empty items or braces. Braces on a field that is not
+// a reference are 400: of the fake's resources, only an API key's
+// "partner" is one.
 
 // fieldSel is one selected field and, for a nested object, its selection.
 type fieldSel struct {
@@ -98,4 +105,77 @@ func (p *schemaParser) list(depth int) ([]fieldSel, error) {
 
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+// fieldMask turns a selection into a set of a resource's fields (bit i:
+// names[i]), refusing a name the resource does not have. A braced
+// selection goes to expand, which resolves it or refuses it; with expand
+// nil the resource has no references, and every brace is refused.
+func fieldMask(resource string, names []string, sels []fieldSel, expand func(fieldSel) error) (uint32, error) {
+	var mask uint32
+	for _, sel := range sels {
+		i := slices.Index(names, sel.name)
+		if i < 0 {
+			return 0, fmt.Errorf("fields-schema names %q, which %s does not have", sel.name, resource)
+		}
+		if sel.sub != nil {
+			if expand == nil {
+				return 0, errNotReference(sel.name)
+			}
+			if err := expand(sel); err != nil {
+				return 0, err
+			}
+		}
+		mask |= 1 << i
+	}
+	return mask, nil
+}
+
+func errNotReference(name string) error {
+	return fmt.Errorf("fields-schema selects inside %q, which is not a reference", name)
+}
+
+// v1Query parses the query string and its fields-schema (nil when there is
+// none), answering 400 itself when either is malformed.
+func (ex *exchange) v1Query() (url.Values, []fieldSel, bool) {
+	q, err := url.ParseQuery(ex.r.URL.RawQuery)
+	if err != nil {
+		ex.fail(http.StatusBadRequest, "the query string is malformed")
+		return nil, nil, false
+	}
+	vals, present := q["fields-schema"]
+	if !present {
+		return q, nil, true
+	}
+	if len(vals) != 1 {
+		ex.fail(http.StatusBadRequest, "fields-schema is given more than once")
+		return nil, nil, false
+	}
+	sels, err := parseFieldsSchema(vals[0])
+	if err != nil {
+		ex.fail(http.StatusBadRequest, err.Error())
+		return nil, nil, false
+	}
+	return q, sels, true
+}
+
+// idsFilter reads ids, a comma-separated list of ObjectIds, into the set
+// of (lowercase) ids to keep; nil when the query has none. A bad element
+// is answered 400 here.
+func (ex *exchange) idsFilter(q url.Values) (map[string]bool, bool) {
+	vals, present := q["ids"]
+	if !present {
+		return nil, true
+	}
+	want := make(map[string]bool)
+	for _, v := range vals {
+		for _, id := range strings.Split(v, ",") {
+			if !isObjectID(id) {
+				ex.fail(http.StatusBadRequest, "ids must be a comma-separated list of ObjectIds")
+				return nil, false
+			}
+			want[lowerASCII(id)] = true
+		}
+	}
+	return want, true
 }

@@ -16,7 +16,8 @@ import (
 // never a panic — and a JSON answer is valid JSON.
 //
 // The header value is "AUTH" or "AUTH|CONTENT-TYPE"; "$KEY" in it stands
-// for a valid API key, so the fuzzer reaches past authentication.
+// for the partner's valid Big Interview key and "$TCKEY" for its
+// TicketsCloud key, so the fuzzer reaches past authentication.
 func FuzzHandler(f *testing.F) {
 	srv := mockserver.New(mockserver.WithoutListener(), mockserver.WithJournalSize(16))
 	p := srv.AddPartner("fuzz", mockserver.AllowAnonymous())
@@ -26,7 +27,7 @@ func FuzzHandler(f *testing.F) {
 		if err != nil {
 			return nil
 		}
-		auth, ctype, _ := strings.Cut(strings.ReplaceAll(header, "$KEY", p.APIKey), "|")
+		auth, ctype, _ := strings.Cut(strings.NewReplacer("$KEY", p.APIKey, "$TCKEY", p.KeysAPIKey).Replace(header), "|")
 		req.Header.Set("Authorization", auth)
 		if ctype != "" {
 			req.Header.Set("Content-Type", ctype)
@@ -49,15 +50,21 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "/api/users/u1/progress", "$KEY", ""},
 		{"GET", "/api/users/u1/interviews", "$KEY", ""},
 		{"GET", "/api/users/a%2Fb/tracks", "$KEY", ""},
-		{"GET", keys, "key $KEY", ""},
-		{"GET", keys + "?ids=0123456789abcdef01234567&fields-schema=id,name", "Key $KEY", ""},
-		{"GET", keys + "?fields-schema=id%7Bname%7D", "key $KEY", ""},
-		{"POST", keys, "key $KEY|application/json", `{"name":"fuzz"}`},
-		{"PATCH", keys + "/0123456789abcdef01234567", "key $KEY|application/json", `{"name":"x"}`},
-		{"DELETE", keys + "/0123456789abcdef01234567", "key $KEY", ""},
+		{"GET", keys, "key $TCKEY", ""},
+		{"GET", keys + "?ids=0123456789abcdef01234567&fields-schema=id,name", "Key $TCKEY", ""},
+		{"GET", keys + "?fields-schema=id%7Bname%7D", "key $TCKEY", ""},
+		{"POST", keys, "key $TCKEY|application/json", `{"name":"fuzz"}`},
+		{"PATCH", keys + "/0123456789abcdef01234567", "key $TCKEY|application/json", `{"name":"x"}`},
+		{"DELETE", keys + "/0123456789abcdef01234567", "key $TCKEY", ""},
 		{"GET", "/sso/login?token=" + strings.Repeat("ab", 32) + "&redirect_to=/members/x", "", ""},
 		{"GET", "/members/dashboard", "", ""},
 		{"GET", "/sso/logout", "", ""},
+		{"GET", "/", "", ""},
+		{"GET", "/v1/resources/partners?ids=0123456789abcdef01234567&fields-schema=id,name", "key $TCKEY", ""},
+		{"GET", "/v1/resources/partners/" + p.ID + "?fields-schema=name", "key $TCKEY", ""},
+		{"GET", keys + "?fields-schema=id,partner%7Bid,name%7D", "key $TCKEY", ""},
+		{"GET", keys, "key $TCKEY|application/json", ""},
+		{"GET", "/api/users//tracks", "$KEY", ""},
 		{"OPTIONS", "/", "", ""},
 		{"GET", "/api/users/%zz", "$KEY", ""},
 		{"POST", "/api/users/u3", "$KEY|application/json", `{"first_name":5}`},

@@ -30,15 +30,15 @@ func newFixture(t *testing.T, popts ...mockserver.PartnerOption) fixture {
 	srv := mockserver.New(mockserver.WithStartTime(start))
 	t.Cleanup(srv.Close)
 	p := srv.AddPartner("xyz", popts...)
-	return fixture{srv: srv, p: p, client: newClient(t, srv, p.APIKey)}
+	return fixture{srv: srv, p: p, client: newClient(t, srv, p)}
 }
 
-// newClient is an SDK client for srv's URL that never retries, so that
-// every call is exactly one request.
-func newClient(t *testing.T, srv *mockserver.Server, key string, opts ...partnerapi.Option) *partnerapi.Client {
+// newClient is an SDK client for partner p at srv's URL, each API on its
+// own key, that never retries, so that every call is exactly one request.
+// opts come last (WithKeysAPIKey(k) puts another key on the keys API).
+func newClient(t *testing.T, srv *mockserver.Server, p *mockserver.Partner, opts ...partnerapi.Option) *partnerapi.Client {
 	t.Helper()
-	opts = append([]partnerapi.Option{partnerapi.WithBaseURL(srv.URL), partnerapi.WithRetry(0, 0, 0)}, opts...)
-	c, err := partnerapi.NewClient(key, opts...)
+	c, err := srv.NewClient(p, append([]partnerapi.Option{partnerapi.WithRetry(0, 0, 0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,13 +41,28 @@ func TestParseFieldsSchema(t *testing.T) {
 
 func TestKeyFieldMask(t *testing.T) {
 	sels, _ := parseFieldsSchema("removed,id,id")
-	if m, err := keyFieldMask(sels); err != nil || m != fieldRemoved|fieldID {
-		t.Errorf("mask %b, %v", m, err)
+	if sel, err := keyFields(sels); err != nil || sel.mask != 1<<keyRemoved|1<<keyID || sel.partner != 0 {
+		t.Errorf("selection %+v, %v", sel, err)
 	}
-	for _, bad := range []string{"id{x}", "secret", "ID"} {
+	sels, _ = parseFieldsSchema("id,partner{name,id}")
+	if sel, err := keyFields(sels); err != nil || sel.mask != 1<<keyID|1<<keyPartner || sel.partner != 1<<partnerName|1<<partnerID {
+		t.Errorf("expanded selection %+v, %v", sel, err)
+	}
+	for _, bad := range []string{"id{x}", "secret", "ID", "partner{secret}", "partner{contact{email}}", "name{id}"} {
 		sels, _ := parseFieldsSchema(bad)
-		if _, err := keyFieldMask(sels); err == nil {
+		if _, err := keyFields(sels); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestAppendProgress(t *testing.T) {
+	for _, c := range []struct {
+		done, steps int
+		want        string
+	}{{0, 5, "0.00"}, {5, 5, "1.00"}, {1, 2, "0.50"}, {4, 8, "0.50"}, {1, 3, "0.33"}, {2, 3, "0.67"}, {1, 8, "0.13"}, {3, 5, "0.60"}} {
+		if got := string(appendProgress(nil, c.done, c.steps)); got != c.want {
+			t.Errorf("progress %d/%d = %s; want %s", c.done, c.steps, got, c.want)
 		}
 	}
 }

@@ -3,12 +3,22 @@ package mockserver
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"sync"
 )
 
-// DefaultJournalSize is how many requests the journal keeps unless
-// WithJournalSize says otherwise.
-const DefaultJournalSize = 10000
+// The journal's default bounds: a long-running fake keeps the last 10,000
+// requests, at most 64 KiB of each and 32 MiB in all, so that a flood of
+// large requests cannot grow its memory.
+const (
+	DefaultJournalSize       = 10000
+	DefaultJournalBytes      = 32 << 20
+	DefaultJournalEntryBytes = 64 << 10
+)
+
+// journalEntryOverhead is what the journal counts for each entry beside its
+// bytes of text: the entry itself and its header map.
+const journalEntryOverhead = 512
 
 // Request is one request the fake received, as the journal keeps it.
 type Request struct {
@@ -16,8 +26,14 @@ type Request struct {
 	Path     string // decoded, as in URL.Path
 	RawQuery string
 	Header   http.Header
-	Body     []byte // up to the body cap (1 MiB)
-	Status   int    // the status answered; 0 when the connection was dropped or the client left first
+	Body     []byte // the request body, or as much of it as the journal keeps of one request
+	// Truncated reports that the journal kept less than the request
+	// brought: Body holds only the first bytes of its body (none for a
+	// request refused for its key or method, whose body is not read), or
+	// header values, the path or the query were cut to fit the journal's
+	// bound for one request (WithJournalEntryBytes).
+	Truncated bool
+	Status    int // the status answered; 0 when the connection was dropped or the client left first
 }
 
 // WithJournalSize makes the journal keep the last n requests (default
@@ -32,63 +48,216 @@ func WithJournalSize(n int) Option {
 	}
 }
 
-// journal is a ring buffer of requests in arrival order. A request takes
-// its slot when it arrives (begin) and is completed when its answer's
-// status is known (finish), just before the first byte of the answer is
-// written; so once a client has an answer, the journal has its entry.
+// WithJournalBytes bounds the journal's memory: it keeps at most about n
+// bytes of requests in all (default 32 MiB) — their method, path, query,
+// headers and bodies, and 512 bytes for each entry's own cost — dropping
+// the oldest requests first. n <= 0 keeps none.
+func WithJournalBytes(n int64) Option {
+	return func(c *config) {
+		if n < 0 {
+			n = 0
+		}
+		c.journalBytes = n
+	}
+}
+
+// WithJournalEntryBytes bounds what the journal keeps of one request: at
+// most n bytes of its method, path, query, headers and body together
+// (default 64 KiB). A larger request is kept cut, with Request.Truncated
+// set: its body first, then header values. The bound never exceeds what
+// WithJournalBytes leaves for one entry. n <= 0 keeps nothing of bodies.
+func WithJournalEntryBytes(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			n = 0
+		}
+		c.journalEntryBytes = n
+	}
+}
+
+// journal holds the last requests in arrival order, bounded in entries and
+// in bytes. A request takes its slot when it arrives (begin) and is
+// completed when its answer's status is known (finish), just before the
+// first byte of the answer is written; so once a client has an answer, the
+// journal has its entry. The entries kept are always the consecutive
+// sequence numbers [first, first+n), oldest at ring[head].
 type journal struct {
-	mu      sync.Mutex
-	size    int
-	entries []journalEntry // grows up to size, then wraps
-	next    uint64         // sequence number of the next request
+	size       int   // most entries kept
+	entryBytes int   // most bytes of text kept of one request
+	maxBytes   int64 // most bytes counted in all
+
+	mu    sync.Mutex
+	ring  []journalEntry // grows up to size
+	head  int
+	n     int
+	first uint64 // sequence number of ring[head]
+	next  uint64 // sequence number of the next request
+	bytes int64  // counted bytes of the entries kept
 }
 
 type journalEntry struct {
 	seq  uint64
+	size int64 // counted bytes: overhead, text kept
+	meta int   // bytes of method, path, query and headers kept
 	done bool
 	req  Request
 }
 
-func newJournal(size int) *journal { return &journal{size: size} }
+func newJournal(size, entryBytes int, maxBytes int64) *journal {
+	if room := maxBytes - journalEntryOverhead; int64(entryBytes) > room {
+		entryBytes = int(max(room, 0))
+	}
+	if maxBytes <= journalEntryOverhead {
+		size = 0
+	}
+	return &journal{size: size, entryBytes: entryBytes, maxBytes: maxBytes}
+}
 
 // begin records a request's arrival and returns its sequence number.
 func (j *journal) begin(r *http.Request) uint64 {
-	e := journalEntry{req: Request{
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		RawQuery: r.URL.RawQuery,
-		Header:   r.Header.Clone(),
-	}}
+	if j.size == 0 {
+		j.mu.Lock()
+		seq := j.next
+		j.next++
+		j.mu.Unlock()
+		return seq
+	}
+	e := journalEntry{req: Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}}
+	budget := j.entryBytes
+	if n := len(e.req.Method) + len(e.req.Path) + len(e.req.RawQuery); n > budget {
+		e.req.Method, e.req.Path, e.req.RawQuery = cutStrings(budget, e.req.Method, e.req.Path, e.req.RawQuery)
+		e.req.Truncated = true
+	}
+	budget -= len(e.req.Method) + len(e.req.Path) + len(e.req.RawQuery)
+	var used int
+	var cut bool
+	e.req.Header, used, cut = cloneHeaderWithin(r.Header, budget)
+	e.req.Truncated = e.req.Truncated || cut
+	e.meta = j.entryBytes - budget + used
+	e.size = journalEntryOverhead + int64(e.meta)
+
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	seq := j.next
 	j.next++
-	if j.size == 0 {
-		return seq
-	}
 	e.seq = seq
-	if len(j.entries) < j.size {
-		j.entries = append(j.entries, e)
-	} else {
-		j.entries[seq%uint64(j.size)] = e
+	for j.n > 0 && (j.n >= j.size || j.bytes+e.size > j.maxBytes) {
+		j.dropOldest()
 	}
+	j.push(e)
 	return seq
 }
 
 // finish completes the entry of request seq, unless it has already left
-// the ring. body is kept as is: it is the request's own copy, never
-// modified after it was read.
-func (j *journal) finish(seq uint64, status int, body []byte) {
+// the journal. body is what was read of the request's body (kept as is
+// when it fits: it is the request's own copy, never modified after it was
+// read); whole reports whether that was all of it.
+func (j *journal) finish(seq uint64, status int, body []byte, whole bool) {
 	if j.size == 0 {
 		return
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	i := seq % uint64(j.size)
-	if i < uint64(len(j.entries)) && j.entries[i].seq == seq && !j.entries[i].done {
-		e := &j.entries[i]
-		e.done, e.req.Status, e.req.Body = true, status, body
+	if seq < j.first || seq >= j.first+uint64(j.n) {
+		return
 	}
+	e := &j.ring[(j.head+int(seq-j.first))%len(j.ring)]
+	if e.done {
+		return
+	}
+	if room := j.entryBytes - e.meta; len(body) > room {
+		body = bytes.Clone(body[:max(room, 0)]) // a copy, so the whole body can be freed
+		whole = false
+	}
+	e.done, e.req.Status, e.req.Body = true, status, body
+	e.req.Truncated = e.req.Truncated || !whole
+	e.size += int64(len(body))
+	j.bytes += int64(len(body))
+	for j.bytes > j.maxBytes && j.n > 0 {
+		j.dropOldest()
+	}
+}
+
+// push appends e, the newest entry; the caller has made room. Callers hold
+// j.mu.
+func (j *journal) push(e journalEntry) {
+	if j.n == len(j.ring) { // grow, oldest first
+		grown := make([]journalEntry, min(j.size, max(64, 2*len(j.ring))))
+		for i := 0; i < j.n; i++ {
+			grown[i] = j.ring[(j.head+i)%len(j.ring)]
+		}
+		j.ring, j.head = grown, 0
+	}
+	if j.n == 0 {
+		j.first = e.seq
+	}
+	j.ring[(j.head+j.n)%len(j.ring)] = e
+	j.n++
+	j.bytes += e.size
+}
+
+// dropOldest forgets the oldest entry. Callers hold j.mu.
+func (j *journal) dropOldest() {
+	e := &j.ring[j.head]
+	j.bytes -= e.size
+	*e = journalEntry{}
+	j.head = (j.head + 1) % len(j.ring)
+	j.n--
+	j.first++
+}
+
+// cloneHeaderWithin copies h (as http.Header.Clone does) keeping values
+// while the names and values kept total at most budget bytes. It returns
+// the copy, the bytes kept, and whether any value was left out.
+func cloneHeaderWithin(h http.Header, budget int) (http.Header, int, bool) {
+	if h == nil {
+		return nil, 0, false
+	}
+	nv := 0
+	for _, vv := range h {
+		nv += len(vv)
+	}
+	sv := make([]string, nv) // one allocation for every value, as Header.Clone
+	h2 := make(http.Header, len(h))
+	used, cut := 0, false
+	for k, vv := range h {
+		if vv == nil {
+			h2[k] = nil
+			continue
+		}
+		n := 0
+		for _, v := range vv {
+			if used+len(k)+len(v) > budget {
+				cut = true
+				break
+			}
+			used += len(k) + len(v)
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		copy(sv, vv[:n])
+		h2[k] = sv[:n:n]
+		sv = sv[n:]
+	}
+	return h2, used, cut
+}
+
+// cutStrings shortens the strings, last first, until together they are at
+// most budget bytes long; a cut string is copied, so that the original can
+// be freed.
+func cutStrings(budget int, ss ...string) (string, string, string) {
+	total := 0
+	for _, s := range ss {
+		total += len(s)
+	}
+	for i := len(ss) - 1; i >= 0 && total > budget; i-- {
+		keep := max(len(ss[i])-(total-budget), 0)
+		total -= len(ss[i]) - keep
+		ss[i] = strings.Clone(ss[i][:keep])
+	}
+	return ss[0], ss[1], ss[2]
 }
 
 // Requests returns the journal: the last requests answered (or dropped),
@@ -99,14 +268,10 @@ func (s *Server) Requests() []Request {
 	j := s.journal
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]Request, 0, len(j.entries))
-	first := uint64(0)
-	if j.next > uint64(len(j.entries)) {
-		first = j.next - uint64(len(j.entries))
-	}
-	for seq := first; seq < j.next; seq++ {
-		e := &j.entries[seq%uint64(j.size)]
-		if e.seq != seq || !e.done {
+	out := make([]Request, 0, j.n)
+	for i := 0; i < j.n; i++ {
+		e := &j.ring[(j.head+i)%len(j.ring)]
+		if !e.done {
 			continue
 		}
 		r := e.req

@@ -11,8 +11,8 @@ import (
 // most of a request's cost is the garbage collector, which grows with
 // allocations per request.
 
-// Time layouts of the two APIs (API.md): Big Interview shows milliseconds
-// and "Z"; TicketsCloud shows six fractional digits and "+00:00".
+// Time layouts of the two APIs, as their docs show them: Big Interview
+// milliseconds and "Z"; TicketsCloud six fractional digits and "+00:00".
 const (
 	biTimeLayout = "2006-01-02T15:04:05.000Z07:00"
 	tcTimeLayout = "2006-01-02T15:04:05.000000-07:00"
@@ -89,9 +89,14 @@ func appendString(b []byte, s string) []byte {
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 
-// appendKey appends "name": (name needs no escaping).
-func appendKey(b []byte, name string) []byte {
+// appendV1Field appends a TicketsCloud object's field name, spaced as its
+// docs print JSON (Python's json.dumps): ", " before every field but the
+// first, then "name": .
+func appendV1Field(b []byte, first bool, name string) []byte {
+	if !first {
+		b = append(b, ',', ' ')
+	}
 	b = append(b, '"')
 	b = append(b, name...)
-	return append(b, '"', ':')
+	return append(b, '"', ':', ' ')
 }

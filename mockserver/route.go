@@ -1,241 +1,233 @@
 package mockserver
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
+	"sort"
 	"strings"
-	"time"
 )
 
-// maxBodyBytes caps a request body; a larger one is answered 413.
-const maxBodyBytes = 1 << 20
+// The fake's routes, all in one table, one line a route, in http.ServeMux
+// pattern syntax: a method (none: every method) and a path whose {name}
+// segments the handler reads with Request.PathValue. A new endpoint is one
+// line here and its handler.
+//
+// Each route names its surface: what every route of one kind shares —
+// authentication, the error shape, faults, the journal — applied in one
+// place, serveRoute. Requests ServeMux matches to no method of a path get
+// 405 with Allow, and paths of no route 404, each in the surface's own
+// shape.
+func (s *Server) routes() []route {
+	return []route{
+		// Big Interview users API: the raw key in Authorization; the key's organization.
+		{"POST /api/users/anonymous", bigInterviewAPI, s.createAnonymous},
+		{"POST /api/users/{partner_id}", bigInterviewAPI, s.createOrRefresh},
+		{"GET /api/users/{partner_id}/tracks", bigInterviewAPI, s.readTracks},
+		{"GET /api/users/{partner_id}/track", bigInterviewAPI, s.readTracks},    // the current Getting Started example's path
+		{"GET /api/users/{partner_id}/progress", bigInterviewAPI, s.readTracks}, // the Getting Started example's path before June 2015
+		{"GET /api/users/{partner_id}/interviews", bigInterviewAPI, s.readInterviews},
+		{"/api/", bigInterviewAPI, notFound},
 
-// Content types of the answers.
-var (
-	ctAPIJSON = []string{"application/json; charset=utf-8"}
-	ctV1JSON  = []string{"application/json; charset=UTF-8"} // as TicketsCloud's docs show
-	ctHTML    = []string{"text/html; charset=utf-8"}
-	nosniff   = []string{"nosniff"}
-)
+		// Big Interview's member app, for browsers: single sign-on and a session cookie.
+		{"GET /{$}", memberApp, s.landingPage},
+		{"GET /sso/login", memberApp, s.ssoLogin},
+		{"GET /sso/logout", memberApp, s.ssoLogout},
+		{"GET /members/", memberApp, s.memberPage},
 
-// exchange is one request and its answer in progress.
-type exchange struct {
-	s        *Server
-	w        http.ResponseWriter
-	r        *http.Request
-	fam      family
-	seq      uint64 // journal sequence number
-	body     []byte
-	answered bool
+		// TicketsCloud v1: "key <key>" in Authorization; the key's partner.
+		{"GET /v1/resources/partners", ticketsCloudAPI, s.listPartners},
+		{"GET /v1/resources/partners/{partner}", ticketsCloudAPI, s.getPartner},
+		{"GET /v1/resources/partners/{partner}/api_keys", ticketsCloudAPI, s.listKeys},
+		{"POST /v1/resources/partners/{partner}/api_keys", ticketsCloudAPI, s.createKey},
+		{"GET /v1/resources/partners/{partner}/api_keys/{key}", ticketsCloudAPI, s.getKey},
+		{"PATCH /v1/resources/partners/{partner}/api_keys/{key}", ticketsCloudAPI, s.updateKey},
+		{"DELETE /v1/resources/partners/{partner}/api_keys/{key}", ticketsCloudAPI, s.deleteKey},
+		{"/v1/", ticketsCloudAPI, notFound},
+
+		{"/", elsewhere, notFound},
+	}
 }
 
-// serve is the fake's handler: journal, body, faults, then the routes.
-// Every path through it answers exactly once (or drops the connection).
+// route is one line of the route table.
+type route struct {
+	pattern string // "[METHOD ]PATH", as http.ServeMux reads it; no method: every method
+	surface *surface
+	handle  func(*exchange)
+}
+
+// A surface is what the routes of one kind share. serveRoute applies it:
+// for a tracked surface, the journal entry and then any matching fault
+// (faults come before authentication); then the API key, when the surface
+// takes one (401 without a valid one); then the method (405 with Allow);
+// then, on TicketsCloud, the Accept header (406); then the body (413 over
+// 1 MiB).
+//
+// A surface of another kind — the fake's own control plane, say, neither
+// journaled nor faulted and authenticated by a token of its own, if any —
+// is one more value here, its routes one line each in the table.
+type surface struct {
+	fam family // the error shape and content type of its answers
+	// auth authenticates a request: the partner its key belongs to (nil
+	// for a credential that names none) and whether it may go on; a nil
+	// auth takes no credential at all.
+	auth    func(*Server, *http.Request) (*partner, bool)
+	tracked bool // journaled and open to faults
+}
+
+var (
+	bigInterviewAPI = &surface{fam: familyAPI, auth: (*Server).authBigInterview, tracked: true}
+	ticketsCloudAPI = &surface{fam: familyV1, auth: (*Server).authTicketsCloud, tracked: true}
+	memberApp       = &surface{fam: familyPage, tracked: true}
+	elsewhere       = &surface{fam: familyAPI, tracked: true} // paths of neither API
+)
+
+// pathRoutes is every route of one path: what ServeMux matches. The
+// method is chosen here rather than by ServeMux, so that a method the path
+// does not take gets 405 in the surface's own shape (ServeMux writes plain
+// text), after authentication; and because ServeMux refuses a method-less
+// pattern beside an overlapping one with a method ("/api/users/anonymous"
+// beside "POST /api/users/{partner_id}").
+type pathRoutes struct {
+	s       *Server
+	surface *surface
+	methods []methodRoute   // in table order
+	any     func(*exchange) // the handler of every method, or nil
+	allow   string          // the Allow header of a 405
+}
+
+type methodRoute struct {
+	method string
+	handle func(*exchange)
+}
+
+// handler returns the handler of method, or nil when the path does not
+// take it. HEAD is answered as GET, without the body.
+func (pr *pathRoutes) handler(method string) func(*exchange) {
+	if pr.any != nil {
+		return pr.any
+	}
+	for _, m := range pr.methods {
+		if m.method == method || method == http.MethodHead && m.method == http.MethodGet {
+			return m.handle
+		}
+	}
+	return nil
+}
+
+func (pr *pathRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	pr.s.serveRoute(w, r, pr.surface, pr)
+}
+
+// subtree is a route pattern ending in "/", which ServeMux matches for
+// every path below it.
+type subtree struct {
+	prefix string
+	routes *pathRoutes
+}
+
+// router is the installed route table.
+type router struct {
+	mux      *http.ServeMux
+	subtrees []subtree // longest prefix first
+}
+
+// newRouter installs the route table on a ServeMux: one pattern per path,
+// its methods dispatched by pathRoutes. A subtree pattern "/x/" also
+// serves "/x", which ServeMux would otherwise redirect.
+func (s *Server) newRouter(routes []route) *router {
+	rt := &router{mux: http.NewServeMux()}
+	byPath := make(map[string]*pathRoutes)
+	var paths []string
+	for _, r := range routes {
+		method, path, hasMethod := strings.Cut(r.pattern, " ")
+		if !hasMethod {
+			method, path = "", r.pattern
+		}
+		pr := byPath[path]
+		if pr == nil {
+			pr = &pathRoutes{s: s, surface: r.surface}
+			byPath[path] = pr
+			paths = append(paths, path)
+		}
+		if pr.surface != r.surface {
+			panic("mockserver: the routes of " + path + " have different surfaces")
+		}
+		if method == "" {
+			pr.any = r.handle
+			continue
+		}
+		pr.methods = append(pr.methods, methodRoute{method, r.handle})
+		if pr.allow != "" {
+			pr.allow += ", "
+		}
+		pr.allow += method
+		if method == http.MethodGet {
+			pr.allow += ", " + http.MethodHead
+		}
+	}
+	for _, path := range paths {
+		pr := byPath[path]
+		rt.mux.Handle(path, pr)
+		if strings.HasSuffix(path, "/") {
+			rt.subtrees = append(rt.subtrees, subtree{path, pr})
+			if twin := strings.TrimSuffix(path, "/"); twin != "" && byPath[twin] == nil {
+				rt.mux.Handle(twin, pr)
+			}
+		}
+	}
+	sort.SliceStable(rt.subtrees, func(i, j int) bool { return len(rt.subtrees[i].prefix) > len(rt.subtrees[j].prefix) })
+	return rt
+}
+
+// serve is the fake's handler. A path that is not in canonical form (empty,
+// with "//", "." or ".." segments, or "*") would make ServeMux answer a
+// redirect of its own: it gets 404 from the surface of the subtree it falls
+// in, so that it is authenticated, journaled and answered in that family's
+// shape like any unknown path.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL == nil {
 		r = r.Clone(r.Context())
-		r.URL = &url.URL{Path: "/"}
+		r.URL = new(url.URL)
 	}
-	ex := &exchange{s: s, w: w, r: r, fam: familyOf(r.URL.Path)}
-	ex.seq = s.journal.begin(r)
-	readErr := ex.readBody()
+	if p := r.URL.EscapedPath(); !isCanonicalPath(p) {
+		s.serveRoute(w, r, s.router.subtreeOf(p).surface, nil)
+		return
+	}
+	s.router.mux.ServeHTTP(w, r)
+}
 
-	if f, ok := s.faults.take(r.Method, r.URL.Path); ok {
-		if !ex.applyFault(f) {
-			return
+// subtreeOf returns the routes of the longest subtree pattern that is a
+// prefix of path ("/" at least).
+func (rt *router) subtreeOf(path string) *pathRoutes {
+	for _, st := range rt.subtrees {
+		if strings.HasPrefix(path, st.prefix) {
+			return st.routes
 		}
 	}
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(readErr, &tooLarge):
-		ex.fail(http.StatusRequestEntityTooLarge, "the request body is larger than "+strconv.Itoa(maxBodyBytes)+" bytes")
-	case readErr != nil:
-		ex.fail(http.StatusBadRequest, "the request body could not be read")
-	default:
-		s.route(ex)
-	}
-	if !ex.answered { // not reached by any route; kept so that no path answers an empty 200
-		ex.fail(http.StatusNotFound, "no such resource")
-	}
+	return rt.subtrees[len(rt.subtrees)-1].routes
 }
 
-// readBody reads the whole body, up to the cap, for the handlers and the
-// journal. A body on a GET or DELETE is read and ignored.
-func (ex *exchange) readBody() error {
-	if ex.r.Body == nil || ex.r.Body == http.NoBody {
-		return nil
+// isCanonicalPath reports whether ServeMux would serve p as it is: it
+// starts with "/" and has no empty, "." or ".." segment (a trailing "/"
+// aside).
+func isCanonicalPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
 	}
-	rc := http.MaxBytesReader(ex.w, ex.r.Body, maxBodyBytes)
-	b, err := io.ReadAll(rc)
-	if len(b) > 0 {
-		ex.body = b
-	}
-	return err
-}
-
-// applyFault carries out f and reports whether the request goes on to the
-// routes (false: it has been answered, dropped or abandoned).
-func (ex *exchange) applyFault(f Fault) bool {
-	if f.Latency > 0 {
-		t := time.NewTimer(f.Latency)
-		select {
-		case <-t.C:
-		case <-ex.r.Context().Done():
-			t.Stop()
-			ex.abandon()
+	for i := 0; i < len(p); {
+		j := strings.IndexByte(p[i+1:], '/')
+		var seg string
+		if j < 0 {
+			seg, i = p[i+1:], len(p)
+		} else {
+			seg, i = p[i+1:i+1+j], i+1+j
+		}
+		if seg == "." || seg == ".." || seg == "" && i < len(p) {
 			return false
-		case <-ex.s.closed:
-			t.Stop() // the server is closing: answer now
 		}
-	}
-	if f.Drop {
-		ex.drop()
-		return false
-	}
-	if f.RetryAfter > 0 {
-		ex.w.Header()["Retry-After"] = []string{strconv.FormatInt(retryAfterSeconds(f.RetryAfter), 10)}
-	}
-	if f.Status != 0 {
-		ex.fail(f.Status, "injected fault")
-		return false
 	}
 	return true
 }
 
-// abandon ends an exchange whose client has gone: nothing is answered and
-// the journal records status 0.
-func (ex *exchange) abandon() {
-	ex.answered = true
-	ex.s.journal.finish(ex.seq, 0, ex.body)
-}
-
-// drop closes the connection with no answer. In memory it marks the
-// round trip as failed; over a socket it hijacks and closes the
-// connection; where neither is possible (HTTP/2, a recorder), it aborts
-// the handler with http.ErrAbortHandler, which net/http's servers turn
-// into a reset.
-func (ex *exchange) drop() {
-	ex.abandon()
-	if mw, ok := ex.w.(*memWriter); ok {
-		mw.dropped = true
-		return
-	}
-	if hj, ok := ex.w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
-}
-
-// send answers status with body. The journal entry is completed before the
-// first byte goes out, so a client that has its answer finds it there.
-func (ex *exchange) send(status int, contentType []string, body []byte) {
-	if ex.answered {
-		return
-	}
-	ex.answered = true
-	if bodyAllowed(status) {
-		// Content-Length is left to net/http (and to the in-memory
-		// transport), which sets it for a body written in one piece.
-		ex.w.Header()["Content-Type"] = contentType
-	}
-	ex.s.journal.finish(ex.seq, status, ex.body)
-	ex.w.WriteHeader(status)
-	if bodyAllowed(status) && ex.r.Method != http.MethodHead {
-		_, _ = ex.w.Write(body)
-	}
-}
-
-// json answers a JSON body in the family's content type.
-func (ex *exchange) json(status int, body []byte) {
-	if ex.fam == familyV1 {
-		ex.send(status, ctV1JSON, body)
-		return
-	}
-	ex.send(status, ctAPIJSON, body)
-}
-
-// fail answers an error in the family's shape.
-func (ex *exchange) fail(status int, msg string) {
-	ex.json(status, errorBody(ex.fam, status, msg))
-}
-
-// failFields answers a Big Interview validation error naming fields.
-func (ex *exchange) failFields(status int, fields ...fieldError) {
-	ex.json(status, apiFieldErrorBody(status, fields))
-}
-
-// notAllowed answers 405 with the methods the route takes.
-func (ex *exchange) notAllowed(allow string) {
-	ex.w.Header()["Allow"] = []string{allow}
-	ex.fail(http.StatusMethodNotAllowed, "method "+ex.r.Method+" is not allowed here; allowed: "+allow)
-}
-
-// html answers a small page.
-func (ex *exchange) html(status int, page []byte) {
-	ex.w.Header()["X-Content-Type-Options"] = nosniff
-	ex.send(status, ctHTML, page)
-}
-
-// route dispatches by path prefix.
-func (s *Server) route(ex *exchange) {
-	p := ex.r.URL.Path
-	switch {
-	case p == "/api" || strings.HasPrefix(p, "/api/"):
-		s.serveUsersAPI(ex)
-	case ex.fam == familyV1:
-		s.serveKeysAPI(ex)
-	case p == "/sso/login":
-		s.serveSSOLogin(ex)
-	case p == "/sso/logout":
-		s.serveSSOLogout(ex)
-	case p == "/members" || strings.HasPrefix(p, "/members/"):
-		s.serveMembers(ex)
-	default:
-		ex.fail(http.StatusNotFound, "no such resource")
-	}
-}
-
-// segments splits the escaped path into unescaped segments, without the
-// leading "/". ok is false for a bad percent-escape.
-func segments(ex *exchange) (segs []string, ok bool) {
-	parts := strings.Split(strings.TrimPrefix(ex.r.URL.EscapedPath(), "/"), "/")
-	for i, part := range parts {
-		if strings.IndexByte(part, '%') < 0 {
-			continue
-		}
-		u, err := url.PathUnescape(part)
-		if err != nil {
-			return nil, false
-		}
-		parts[i] = u
-	}
-	return parts, true
-}
-
-// isGet reports whether the method reads: GET, or HEAD answered like it.
-func isGet(method string) bool { return method == http.MethodGet || method == http.MethodHead }
-
-// mediaType returns the request's media type in lowercase, "" when none.
-func mediaType(r *http.Request) (string, bool) {
-	ct := r.Header.Get("Content-Type")
-	switch ct {
-	case "", "application/json", "application/x-www-form-urlencoded":
-		return ct, true // the common cases, without parsing
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return "", false
-	}
-	return mt, true
-}
-
-func isJSONMediaType(mt string) bool {
-	return mt == "" || mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
+// notFound answers 404: the path is none of the routes'.
+func notFound(ex *exchange) { ex.fail(http.StatusNotFound, "no such resource") }

@@ -13,7 +13,7 @@ import (
 // user of the partner's organization; an unknown partner, user, track, step
 // or interview is an error, never a silent no-op.
 
-// interview event names, as Big Interview's webhooks call them (API.md A).
+// interview event names, as Big Interview's webhooks call them.
 const (
 	eventInterviewCreated = "interview.created"
 	eventInterviewUpdated = "interview.updated"
@@ -173,7 +173,7 @@ func (u *user) interviewIndex(id int64) int {
 // state lock, with the event name (interview.created, interview.updated,
 // interview.deleted) and the interview as stored (as it was, for a
 // deletion). It sends the event to the partner's registered webhook URLs
-// (webhooks.go, DESIGN §7b) without waiting for any delivery.
+// (webhooks.go) without waiting for any delivery.
 func (s *Server) interviewChanged(p *partner, partnerID, event string, iv partnerapi.Interview) {
 	s.webhooks.emit(p, partnerID, event, &iv)
 }

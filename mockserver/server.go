@@ -10,8 +10,9 @@ import (
 )
 
 // Server is a stateful fake of both partner APIs — Big Interview's users
-// API with its SSO pages, and TicketsCloud's v1 API keys — on one base URL,
-// with a control plane for tests: a clock, faults, a journal and seeding.
+// API with its SSO pages, and TicketsCloud's v1 partners and API keys — on
+// one base URL, with a control plane for tests: a clock, faults, a journal
+// and seeding.
 // Make it with New; it is safe for concurrent use.
 type Server struct {
 	// URL is the fake's base URL, http://127.0.0.1:PORT: pass it to
@@ -20,6 +21,7 @@ type Server struct {
 
 	ts        *httptest.Server
 	handler   http.Handler
+	router    *router
 	mock      *httpmock.MockTransport
 	clock     *clock
 	ids       *idGen
@@ -35,9 +37,11 @@ type Server struct {
 type Option func(*config)
 
 type config struct {
-	start       time.Time
-	journalSize int
-	noListener  bool
+	start             time.Time
+	journalSize       int
+	journalBytes      int64
+	journalEntryBytes int
+	noListener        bool
 }
 
 // WithStartTime sets the fake's clock to t when the Server is made
@@ -59,7 +63,7 @@ func WithoutListener() Option {
 // (unless WithoutListener), ready to use. Add partners with AddPartner and
 // call Close when done.
 func New(opts ...Option) *Server {
-	cfg := config{journalSize: DefaultJournalSize}
+	cfg := config{journalSize: DefaultJournalSize, journalBytes: DefaultJournalBytes, journalEntryBytes: DefaultJournalEntryBytes}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -68,11 +72,12 @@ func New(opts ...Option) *Server {
 	s := &Server{
 		clock:   newClock(cfg.start),
 		ids:     newIDGen(),
-		journal: newJournal(cfg.journalSize),
+		journal: newJournal(cfg.journalSize, cfg.journalEntryBytes, cfg.journalBytes),
 		closed:  make(chan struct{}),
 	}
 	s.webhooks = newWebhookSender(s.clock, cfg.journalSize)
 	s.st.init()
+	s.router = s.newRouter(s.routes())
 	s.handler = http.HandlerFunc(s.serve)
 	s.mock = httpmock.NewMockTransport()
 	s.mock.RegisterNoResponder(s.respond)

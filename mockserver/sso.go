@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// Single sign-on and the member app's pages (API.md A, "Single Sign On"):
+// Single sign-on and the member app's pages, as Big Interview's SSO guide
+// describes them (the routes are in the route table):
 //
 //	GET /sso/login?token=…[&redirect_to=PATH][&return_url=URL]
 //	    a live token: 302 to redirect_to (default /members/dashboard) with a
@@ -17,7 +18,11 @@ import (
 //	    not an absolute http(s) URL: 400 page (no open redirects).
 //	GET /members/… with the session cookie: 200, a small page showing the
 //	    signed-in user's partner_id in <span id="partner-id">; without: 401.
-//	GET /sso/logout: ends the session; 302 to its return_url, if any.
+//	GET /sso/logout: ends the session; 302 to its return_url, or else to
+//	    the organization's landing page ("By default, your users will be
+//	    redirected to the Big Interview landing page for your organization
+//	    after they logout"): on the fake's one host, its root, /.
+//	GET /: the landing page.
 //
 // These pages are for browsers, so their own errors are HTML; faults still
 // answer in the Big Interview JSON shape.
@@ -25,6 +30,7 @@ import (
 const (
 	sessionCookie     = "_bi_session"
 	defaultRedirectTo = "/members/dashboard"
+	landingPath       = "/"
 	maxSessions       = 100000 // beyond this, an arbitrary old session is forgotten
 )
 
@@ -34,12 +40,7 @@ type session struct {
 	returnURL string
 }
 
-func (s *Server) serveSSOLogin(ex *exchange) {
-	if !isGet(ex.r.Method) {
-		ex.w.Header()["Allow"] = []string{"GET, HEAD"}
-		ex.page(http.StatusMethodNotAllowed, "Method not allowed", "Single sign-on takes a GET.")
-		return
-	}
+func (s *Server) ssoLogin(ex *exchange) {
 	q, err := url.ParseQuery(ex.r.URL.RawQuery)
 	if err != nil {
 		ex.page(http.StatusBadRequest, "Bad request", "The query string is malformed.")
@@ -110,12 +111,7 @@ func (s *Server) sessionOf(ex *exchange) (sid [32]byte, sess *session) {
 	return sid, sess
 }
 
-func (s *Server) serveMembers(ex *exchange) {
-	if !isGet(ex.r.Method) {
-		ex.w.Header()["Allow"] = []string{"GET, HEAD"}
-		ex.page(http.StatusMethodNotAllowed, "Method not allowed", "This page takes a GET.")
-		return
-	}
+func (s *Server) memberPage(ex *exchange) {
 	_, sess := s.sessionOf(ex)
 	if sess == nil {
 		ex.page(http.StatusUnauthorized, "Sign in required", "Sign in through your organization to see this page.")
@@ -136,25 +132,26 @@ func (s *Server) serveMembers(ex *exchange) {
 	ex.html(http.StatusOK, pageHTML(title, body))
 }
 
-func (s *Server) serveSSOLogout(ex *exchange) {
-	if !isGet(ex.r.Method) {
-		ex.w.Header()["Allow"] = []string{"GET, HEAD"}
-		ex.page(http.StatusMethodNotAllowed, "Method not allowed", "Signing out takes a GET.")
-		return
-	}
+func (s *Server) ssoLogout(ex *exchange) {
 	sid, sess := s.sessionOf(ex)
+	to := landingPath
 	if sess != nil {
 		s.st.mu.Lock()
 		delete(s.st.sessions, sid)
 		s.st.mu.Unlock()
+		if sess.returnURL != "" {
+			to = sess.returnURL
+		}
 	}
 	http.SetCookie(ex.w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	if sess != nil && sess.returnURL != "" {
-		ex.w.Header()["Location"] = []string{sess.returnURL}
-		ex.html(http.StatusFound, pageHTML("Signed out", "<p>Signed out.</p>"))
-		return
-	}
-	ex.page(http.StatusOK, "Signed out", "You are signed out.")
+	ex.w.Header()["Location"] = []string{to}
+	ex.html(http.StatusFound, pageHTML("Signed out", `<p>Signed out. Continue to <a href="`+html.EscapeString(to)+`">`+html.EscapeString(to)+`</a>.</p>`))
+}
+
+// landingPage is the organization's landing page, where a person lands
+// after signing out without a return_url.
+func (s *Server) landingPage(ex *exchange) {
+	ex.page(http.StatusOK, "Big Interview", "Interview practice for your organization. Sign in through your organization's site.")
 }
 
 // page answers a small HTML page with a heading and one paragraph.

@@ -16,7 +16,8 @@ type state struct {
 	mu       sync.RWMutex
 	partners map[string]*partner // by ObjectId (lowercase)
 	orgs     map[string]*partner // by org subdomain (lowercase)
-	keys     map[string]*apiKey  // by the secret key itself
+	keys     map[string]*apiKey  // TicketsCloud keys, by the secret itself (removed ones included)
+	biKeys   map[string]*partner // live Big Interview keys, by the secret itself
 	tokens   map[[32]byte]*user  // live and expired SSO tokens; replaced ones are deleted
 	sessions map[[32]byte]*session
 	ivNext   int64  // the next interview id AddInterview assigns
@@ -27,18 +28,22 @@ func (st *state) init() {
 	st.partners = make(map[string]*partner)
 	st.orgs = make(map[string]*partner)
 	st.keys = make(map[string]*apiKey)
+	st.biKeys = make(map[string]*partner)
 	st.tokens = make(map[[32]byte]*user)
 	st.sessions = make(map[[32]byte]*session)
 	st.ivNext = 1
 }
 
 // partner is a TicketsCloud partner and the Big Interview organization it
-// stands for: the fake links the two one to one.
+// stands for: the fake links the two one to one, but their credentials
+// stay apart (biKeys for /api, keys for /v1).
 type partner struct {
 	id        string
 	org       string
+	createdAt time.Time          // when AddPartner added it (microsecond precision)
 	anonymous bool               // may create anonymous users
-	keys      []*apiKey          // in creation order, removed ones included
+	biKeys    []string           // live Big Interview keys, in creation order
+	keys      []*apiKey          // TicketsCloud keys in creation order, removed ones included
 	keyByID   map[string]*apiKey // by ObjectId (lowercase)
 	users     map[string]*user   // by partner_id
 }
@@ -61,7 +66,7 @@ type storedInterview struct {
 	seq uint64 // when it was last added or updated, to order equal UpdatedAt
 }
 
-// Lifetimes on the fake's clock (API.md).
+// Lifetimes on the fake's clock, as Big Interview documents them.
 const (
 	tokenLifetime     = 48 * time.Hour
 	anonymousLifetime = 24 * time.Hour
@@ -84,13 +89,17 @@ func (p *partner) lookupUser(partnerID string, now int64) *user {
 }
 
 // Partner is one partner of the fake: a TicketsCloud partner (ID, its
-// ObjectId) and the Big Interview organization it stands for (Org, its
-// subdomain), with the first of its API keys. Programs under test use
-// APIKey for both APIs and ID as the keys API's partner argument.
+// ObjectId) and the Big Interview organization it works with (Org, its
+// subdomain), with the first key of each. The two companies' keys are
+// separate credentials, as in production: APIKey authenticates the Big
+// Interview users API (/api) and nothing else, KeysAPIKey the TicketsCloud
+// keys API (/v1) and nothing else. Server.NewClient makes an SDK client
+// that uses each for its own API.
 type Partner struct {
-	ID     string // ObjectId, 24 lowercase hex digits
-	Org    string // organization subdomain, lowercase
-	APIKey string // the partner's first API key, 32 lowercase hex digits
+	ID         string // TicketsCloud partner ObjectId, 24 lowercase hex digits: the keys API's partner argument
+	Org        string // Big Interview organization subdomain, lowercase
+	APIKey     string // the organization's first Big Interview API key, 32 lowercase hex digits
+	KeysAPIKey string // the partner's first TicketsCloud API key (named "default"), 32 lowercase hex digits
 }
 
 // PartnerOption configures a partner added with AddPartner.
@@ -105,13 +114,14 @@ func AllowAnonymous() PartnerOption {
 	return func(c *partnerConfig) { c.anonymous = true }
 }
 
-// AddPartner adds a partner for the organization org and gives it its
-// first API key (named "default"), which the keys API lists like any other
-// and can rename or remove. The key authenticates both API families: /api
-// calls act on the organization's users, /v1 calls on the partner's keys.
-// org is stored in lowercase. AddPartner panics if org is not a DNS label
-// (letters, digits and '-', 1 to 63 long, no '-' at either end) or was
-// already added: both are mistakes in a test's setup.
+// AddPartner adds a partner for the organization org and gives it the
+// first key of each company: a Big Interview API key (Partner.APIKey, as an
+// org admin makes in the admin area; AddAPIKey makes more) and a
+// TicketsCloud API key named "default" (Partner.KeysAPIKey), which the keys
+// API lists like any other and can rename or remove. org is stored in
+// lowercase. AddPartner panics if org is not a DNS label (letters, digits
+// and '-', 1 to 63 long, no '-' at either end) or was already added: both
+// are mistakes in a test's setup.
 func (s *Server) AddPartner(org string, opts ...PartnerOption) *Partner {
 	var cfg partnerConfig
 	for _, o := range opts {
@@ -127,6 +137,7 @@ func (s *Server) AddPartner(org string, opts ...PartnerOption) *Partner {
 	p := &partner{
 		id:        s.ids.objectID(now),
 		org:       org,
+		createdAt: now.Truncate(time.Microsecond),
 		anonymous: cfg.anonymous,
 		keyByID:   make(map[string]*apiKey),
 		users:     make(map[string]*user),
@@ -139,8 +150,9 @@ func (s *Server) AddPartner(org string, opts ...PartnerOption) *Partner {
 	}
 	st.orgs[org] = p
 	st.partners[p.id] = p
+	biKey := s.newBIKeyLocked(p)
 	k := s.newKeyLocked(p, "default", now)
-	return &Partner{ID: p.id, Org: p.org, APIKey: k.key}
+	return &Partner{ID: p.id, Org: p.org, APIKey: biKey, KeysAPIKey: k.key}
 }
 
 func isDNSLabel(s string) bool {
@@ -154,4 +166,13 @@ func isDNSLabel(s string) bool {
 		}
 	}
 	return true
+}
+
+// partnerOfLocked returns the stored partner p stands for, or nil. The caller
+// holds st.mu.
+func (s *Server) partnerOfLocked(p *Partner) *partner {
+	if p == nil {
+		return nil
+	}
+	return s.st.partners[lowerASCII(p.ID)]
 }

@@ -7,7 +7,8 @@ import (
 
 // The two guided tracks every user has. Their steps are one immutable
 // definition shared by all users; a user stores only which steps it has
-// completed, a bitmask per track.
+// completed, a bitmask per track. The docs show the Fast Track's first step
+// and the Mastery Track's first two; the others are the fake's own.
 type trackDef struct {
 	title string
 	steps []stepDef
@@ -19,9 +20,9 @@ var guidedTracks = [2]trackDef{
 	{
 		title: "Fast Track",
 		steps: []stepDef{
-			{"Job Interview Fundamentals", "/members/curriculum?chapter=1"},
-			{"Tell me about yourself", "/members/curriculum?chapter=2"},
+			{"Tell me about yourself", "/members/curriculum?chapter=5"}, // the docs' Fast Track example
 			{"What is your greatest weakness?", "/members/curriculum?chapter=4"},
+			{"Why do you want to work here?", "/members/curriculum?chapter=6"},
 			{"Practice: Top 10 Questions", "/members/interviews/new?set=top-10"},
 			{"Closing the interview", "/members/curriculum?chapter=12"},
 		},
@@ -29,7 +30,7 @@ var guidedTracks = [2]trackDef{
 	{
 		title: "Mastery Track",
 		steps: []stepDef{
-			{"Job Interview Fundamentals", "/members/curriculum?chapter=1"},
+			{"Job Interview Fundamentals", "/members/curriculum?chapter=1"}, // these two: the docs' /tracks example
 			{"Why do you want to work here?", "/members/curriculum?chapter=6"},
 			{"Behavioral questions", "/members/curriculum?chapter=7"},
 			{"Strengths and weaknesses", "/members/curriculum?chapter=4"},
@@ -98,7 +99,7 @@ func appendTracks(b []byte, completed [len(guidedTracks)]uint32) []byte {
 		n := len(guidedTracks[i].steps)
 		mask := completed[i] & (1<<n - 1)
 		b = append(b, tj.head...)
-		b = strconv.AppendFloat(b, float64(bits.OnesCount32(mask))/float64(n), 'f', -1, 64)
+		b = appendProgress(b, bits.OnesCount32(mask), n)
 		b = append(b, tj.mid...)
 		for s := 0; s < n; s++ {
 			if s > 0 {
@@ -109,4 +110,12 @@ func appendTracks(b []byte, completed [len(guidedTracks)]uint32) []byte {
 		b = append(b, ']', '}')
 	}
 	return append(b, ']', '}')
+}
+
+// appendProgress appends done/steps as the docs write progress: two
+// decimals, from 0.00 to 1.00 (1/3 is 0.33, 2/3 0.67).
+func appendProgress(b []byte, done, steps int) []byte {
+	hundredths := (200*done + steps) / (2 * steps) // rounded half up
+	b = append(b, byte('0'+hundredths/100), '.')
+	return append(b, byte('0'+hundredths/10%10), byte('0'+hundredths%10))
 }

@@ -33,19 +33,29 @@ func (s *Server) respond(req *http.Request) (*http.Response, error) {
 	if req.Method == http.MethodHead || !bodyAllowed(mw.status) {
 		body = nil
 	}
-	if len(body) > 0 || bodyAllowed(mw.status) && req.Method != http.MethodHead {
-		mw.header["Content-Length"] = []string{strconv.Itoa(len(body))}
+	header := mw.header.Clone() // the caller may modify it; the handler's values stay its own
+	contentLength := int64(len(body))
+	var transferEncoding []string
+	if te := header["Transfer-Encoding"]; len(te) == 1 && te[0] == "chunked" {
+		// As a client reads a chunked answer off the wire: the framing is
+		// in TransferEncoding, the length unknown.
+		delete(header, "Transfer-Encoding")
+		delete(header, "Content-Length")
+		transferEncoding, contentLength = te, -1
+	} else if len(body) > 0 || bodyAllowed(mw.status) && req.Method != http.MethodHead {
+		header["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
 	resp := &http.Response{
-		Status:        strconv.Itoa(mw.status) + " " + http.StatusText(mw.status),
-		StatusCode:    mw.status,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        mw.header.Clone(), // the caller may modify it; the handler's values stay its own
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: int64(len(body)),
-		Request:       req,
+		Status:           strconv.Itoa(mw.status) + " " + http.StatusText(mw.status),
+		StatusCode:       mw.status,
+		Proto:            "HTTP/1.1",
+		ProtoMajor:       1,
+		ProtoMinor:       1,
+		Header:           header,
+		Body:             io.NopCloser(bytes.NewReader(body)),
+		ContentLength:    contentLength,
+		TransferEncoding: transferEncoding,
+		Request:          req,
 	}
 	return resp, nil
 }

@@ -15,7 +15,7 @@ func TestURLHandlerAndTransportShareOneFake(t *testing.T) {
 	// Created over the socket…
 	f.mustCreate(t, "shared")
 	// …seen in memory,
-	mem := newClient(t, f.srv, f.p.APIKey, partnerapi.WithHTTPClient(&http.Client{Transport: f.srv.Transport()}))
+	mem := newClient(t, f.srv, f.p, partnerapi.WithHTTPClient(&http.Client{Transport: f.srv.Transport()}))
 	if _, err := mem.Users.Tracks(ctx, "shared"); err != nil {
 		t.Fatalf("through Transport: %v", err)
 	}
@@ -32,7 +32,7 @@ func TestURLHandlerAndTransportShareOneFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newClient(t, f.srv, k.Key.Reveal()).Users.Tracks(ctx, "shared"); err != nil {
+	if _, err := newClient(t, f.srv, f.p, partnerapi.WithKeysAPIKey(k.Key.Reveal())).APIKeys.Get(ctx, f.p.ID, k.ID, nil); err != nil {
 		t.Errorf("in-memory key over the socket: %v", err)
 	}
 	// One control plane: a fault registered once hits whichever way comes first.
@@ -70,8 +70,7 @@ func TestWithoutListener(t *testing.T) {
 		t.Errorf("URL %q; want none", srv.URL)
 	}
 	p := srv.AddPartner("mem")
-	c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL("http://127.0.0.1"),
-		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
+	c, err := srv.NewClient(p) // no listener: through Transport
 	if err != nil {
 		t.Fatal(err)
 	}

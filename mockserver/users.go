@@ -15,65 +15,19 @@ import (
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
-// The Big Interview users API (API.md A), for the organization of the
-// calling key:
+// The Big Interview users API, for the organization of the calling key
+// (the routes are in the route table):
 //
 //	POST /api/users/anonymous                  201, a new anonymous user (AllowAnonymous partners only, else 403)
 //	POST /api/users/{partner_id}               201 created, 200 refreshed; a new token either way
-//	GET  /api/users/{partner_id}/progress      200 {"tracks":[…]}
 //	GET  /api/users/{partner_id}/tracks        200 {"tracks":[…]}
+//	GET  /api/users/{partner_id}/track         the same (the current Getting Started example's path)
+//	GET  /api/users/{partner_id}/progress      the same (the Getting Started example's path before June 2015)
 //	GET  /api/users/{partner_id}/interviews    200 {"interviews":[…]}, most recently updated first
 //
 // A partner_id that breaks the documented rules is 422 (validation_error,
 // naming partner_id); a user that does not exist, or belongs to another
 // organization, is 404.
-
-func (s *Server) serveUsersAPI(ex *exchange) {
-	p := s.authUsers(ex)
-	if p == nil {
-		return
-	}
-	segs, ok := segments(ex)
-	if !ok {
-		ex.fail(http.StatusBadRequest, "the path has a malformed percent-escape")
-		return
-	}
-	if len(segs) < 3 || len(segs) > 4 || segs[0] != "api" || segs[1] != "users" {
-		ex.fail(http.StatusNotFound, "no such resource")
-		return
-	}
-	partnerID := segs[2]
-	if len(segs) == 3 {
-		if ex.r.Method != http.MethodPost {
-			ex.notAllowed("POST")
-			return
-		}
-		if partnerID == "anonymous" {
-			s.createAnonymous(ex, p)
-			return
-		}
-		s.createOrRefresh(ex, p, partnerID)
-		return
-	}
-	var read func(*exchange, *partner, string)
-	switch segs[3] {
-	case "progress", "tracks":
-		read = s.readTracks
-	case "interviews":
-		read = s.readInterviews
-	default:
-		ex.fail(http.StatusNotFound, "no such resource")
-		return
-	}
-	if !isGet(ex.r.Method) {
-		ex.notAllowed("GET, HEAD")
-		return
-	}
-	if !validPartnerID(ex, partnerID) {
-		return
-	}
-	read(ex, p, partnerID)
-}
 
 // validPartnerID answers 422 when id breaks the partner_id rules.
 func validPartnerID(ex *exchange, id string) bool {
@@ -95,7 +49,8 @@ func (s *Server) nowMillis() int64 { return s.clock.now().UnixMilli() }
 // createOrRefresh is POST /api/users/{partner_id}: create the user (the
 // three attributes required; blank counts as missing) or refresh it (they
 // are ignored), issuing a new token that replaces the old one.
-func (s *Server) createOrRefresh(ex *exchange, p *partner, partnerID string) {
+func (s *Server) createOrRefresh(ex *exchange) {
+	p, partnerID := ex.p, ex.r.PathValue("partner_id")
 	if !validPartnerID(ex, partnerID) {
 		return
 	}
@@ -140,7 +95,8 @@ func (s *Server) createOrRefresh(ex *exchange, p *partner, partnerID string) {
 
 // createAnonymous is POST /api/users/anonymous: a user with a generated
 // partner_id ("anon_" and 32 hex digits) that is gone 24 hours later.
-func (s *Server) createAnonymous(ex *exchange, p *partner) {
+func (s *Server) createAnonymous(ex *exchange) {
+	p := ex.p
 	if !p.anonymous {
 		ex.fail(http.StatusForbidden, "anonymous users are not enabled for this organization")
 		return
@@ -176,7 +132,7 @@ func (st *state) deleteUserLocked(u *user) {
 	}
 }
 
-// appendUser appends {"user":{…}} as API.md shows it.
+// appendUser appends {"user":{…}} as the docs show it.
 func appendUser(b []byte, u *user) []byte {
 	b = append(b, `{"user":{"partner_id":`...)
 	b = appendString(b, u.partnerID)
@@ -191,8 +147,12 @@ func appendUser(b []byte, u *user) []byte {
 	return append(b, '}', '}', '}')
 }
 
-// readTracks is GET …/progress and …/tracks: the same answer.
-func (s *Server) readTracks(ex *exchange, p *partner, partnerID string) {
+// readTracks is GET …/tracks, …/track and …/progress: the same answer.
+func (s *Server) readTracks(ex *exchange) {
+	p, partnerID := ex.p, ex.r.PathValue("partner_id")
+	if !validPartnerID(ex, partnerID) {
+		return
+	}
 	now := s.nowMillis()
 	s.st.mu.RLock()
 	u := p.lookupUser(partnerID, now)
@@ -209,7 +169,11 @@ func (s *Server) readTracks(ex *exchange, p *partner, partnerID string) {
 }
 
 // readInterviews is GET …/interviews, most recently updated first.
-func (s *Server) readInterviews(ex *exchange, p *partner, partnerID string) {
+func (s *Server) readInterviews(ex *exchange) {
+	p, partnerID := ex.p, ex.r.PathValue("partner_id")
+	if !validPartnerID(ex, partnerID) {
+		return
+	}
 	now := s.nowMillis()
 	s.st.mu.RLock()
 	u := p.lookupUser(partnerID, now)

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"regexp"
 	"strings"
@@ -122,7 +123,6 @@ func TestPartnerIDRulesServerSide(t *testing.T) {
 		"/api/users/dot.ted",
 		"/api/users/" + strings.Repeat("a", 65),
 		"/api/users/%C3%A9",
-		"/api/users/",
 		"/api/users/a%2Fb",
 	} {
 		a := raw(t, f.srv, "POST", path, `{"first_name":"A","last_name":"B","email":"c@d"}`,
@@ -236,8 +236,11 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 		{"GET", "/api/things", 404},
 		{"GET", "/api", 404},
 		{"GET", "/api/users/u1//tracks", 404},
+		{"POST", "/api/users/", 404}, // no partner_id segment: no route
+		{"GET", "/api/users/./u1/tracks", 404},
+		{"GET", "/api/users/x/../u1/tracks", 404},
 		{"GET", "/nowhere", 404},
-		{"GET", "/", 404},
+		{"GET", "/nowhere/deeper", 404},
 	}
 	for _, c := range cases {
 		a := raw(t, f.srv, c.method, c.path, "", "Authorization", key)
@@ -260,7 +263,7 @@ func TestUsersArePerOrganization(t *testing.T) {
 	f := newFixture(t)
 	f.mustCreate(t, "shared-id")
 	other := f.srv.AddPartner("other")
-	oc := newClient(t, f.srv, other.APIKey)
+	oc := newClient(t, f.srv, other)
 	if _, err := oc.Users.Tracks(ctx, "shared-id"); !errors.Is(err, partnerapi.ErrNotFound) {
 		t.Errorf("another org's tracks: %v; want 404", err)
 	}
@@ -386,10 +389,11 @@ func TestTracksAndProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 2 / float64(n); tracks[0].Progress != want {
+	// Progress is written with two decimals, as the docs write it.
+	if want := math.Round(200/float64(n)) / 100; tracks[0].Progress != want {
 		t.Errorf("Fast Track progress %v; want %v", tracks[0].Progress, want)
 	}
-	if want := 1 / float64(len(tracks[1].Steps)); tracks[1].Progress != want {
+	if want := math.Round(100/float64(len(tracks[1].Steps))) / 100; tracks[1].Progress != want {
 		t.Errorf("Mastery Track progress %v; want %v", tracks[1].Progress, want)
 	}
 	var done []int

@@ -18,8 +18,14 @@ import (
 	partnerapi "github.com/partnerapi/go-partnerapi"
 )
 
-// Outbound webhooks (DESIGN §7b, API.md A "Webhooks"): the fake sends Big
-// Interview's interview events to the URLs registered with AddWebhook.
+// Outbound webhooks, as Big Interview's webhook guide describes them: the
+// fake sends interview events to the URLs registered with AddWebhook, with
+// the headers of the guide's delivery example (Authorization: the
+// verification key; Accept: */*; q=0.5, application/xml; Accept-Encoding:
+// gzip, deflate; Cache-Control: no-cache; Connection: close; Content-Type:
+// application/json; charset=utf-8; User-Agent: BigInterview/1.0) and a
+// Content-Length that is the body's own (the example's 158 is not its
+// 565-byte body's).
 //
 // Each event goes to each of its partner's URLs. The first attempt is made
 // at once by a goroutine of that URL (one per URL, so that the events reach
@@ -35,7 +41,7 @@ import (
 // do). Close stops the sender: attempts in progress are cancelled and
 // pending retries dropped.
 
-// Delivery rules (API.md A).
+// Delivery rules, from the webhook guide.
 const (
 	webhookAttempts   = 6                // attempts in all, the first included
 	webhookRetryEvery = 10 * time.Minute // on the fake's clock
@@ -265,11 +271,17 @@ func (ws *webhookSender) post(o *outbound) (status int, errText string) {
 	if err != nil {
 		return 0, "the request could not be made: " + unwrapURLError(err)
 	}
+	// The headers of the docs' delivery example; Connection: close is
+	// req.Close, which net/http writes as that header.
 	req.Header = http.Header{
-		"Authorization": {o.t.key},
-		"Content-Type":  {"application/json; charset=utf-8"},
-		"User-Agent":    {webhookUserAgent},
+		"Authorization":   {o.t.key},
+		"Accept":          {"*/*; q=0.5, application/xml"},
+		"Accept-Encoding": {"gzip, deflate"},
+		"Cache-Control":   {"no-cache"},
+		"Content-Type":    {"application/json; charset=utf-8"},
+		"User-Agent":      {webhookUserAgent},
 	}
+	req.Close = true
 	resp, err := ws.client.Do(req)
 	if err != nil {
 		if ws.ctx.Err() != nil {

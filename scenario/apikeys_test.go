@@ -42,6 +42,15 @@ func TestAPIKeyLifecycle(t *testing.T) {
 			t.Fatalf("list by id with fields id,name: %+v", listed)
 		}
 
+		// fields-schema expands the partner reference into the partner's fields.
+		expanded, err := keys.Get(ctx, tg.partner, created.ID, &partnerapi.GetAPIKeyOptions{Fields: []string{"id", "partner{id,name}"}})
+		if err != nil {
+			t.Fatalf("get with partner{id,name}: %v", err)
+		}
+		if expanded.Partner != tg.partner || expanded.PartnerInfo == nil || expanded.PartnerInfo.ID != tg.partner || expanded.PartnerInfo.Name == "" {
+			t.Fatalf("get with partner{id,name}: %+v, partner %+v; want the partner expanded", expanded, expanded.PartnerInfo)
+		}
+
 		name := "scenario-renamed"
 		renamed, err := keys.Update(ctx, tg.partner, created.ID, &partnerapi.APIKeyUpdate{Name: &name})
 		if err != nil || renamed.Name != name {

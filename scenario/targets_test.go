@@ -26,7 +26,7 @@ func eachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
 		srv := mockserver.New()
 		t.Cleanup(srv.Close)
 		p := srv.AddPartner("scenario", mockserver.AllowAnonymous())
-		c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+		c, err := srv.NewClient(p) // each API on its own key, as against the real services
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func eachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
 	t.Run("real", func(t *testing.T) {
 		org, key := os.Getenv("PARTNERAPI_ORG"), os.Getenv("PARTNERAPI_KEY")
 		if org == "" || key == "" {
-			t.Skip("real services not configured: set PARTNERAPI_ORG and PARTNERAPI_KEY (and PARTNERAPI_PARTNER, PARTNERAPI_KEYS_KEY for the keys API) to run these scenarios against them")
+			t.Skip("real services not configured: set PARTNERAPI_ORG and PARTNERAPI_KEY (the Big Interview key), and PARTNERAPI_PARTNER and PARTNERAPI_KEYS_KEY (the TicketsCloud key) for the keys API, to run these scenarios against them")
 		}
 		opts := []partnerapi.Option{partnerapi.WithOrganization(org)}
 		if k := os.Getenv("PARTNERAPI_KEYS_KEY"); k != "" {

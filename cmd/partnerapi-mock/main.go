@@ -11,15 +11,19 @@
 //	                  ORG:anonymous also lets it create anonymous users
 //
 // Once listening it prints, on stdout, one line with the base URL and one
-// line per partner with its TicketsCloud ObjectId and first API key:
+// line per partner with its TicketsCloud ObjectId and the first key of each
+// company — the Big Interview key (key=) and the TicketsCloud key
+// (keys_key=):
 //
 //	listening on http://127.0.0.1:8080
-//	partner org=xyz id=65a70bb5a5ab8bb7c0ffee01 key=935d85189822bf96c28c4fa79d3d8f31
+//	partner org=xyz id=65a70bb5a5ab8bb7c0ffee01 key=935d85189822bf96c28c4fa79d3d8f31 keys_key=48de25a3c7f84996bc3c183c640f9948
 //
 // Both API families and the SSO pages are served on that one base URL: the
-// users API under /api/ (Authorization: KEY), the keys API under /v1/
-// (Authorization: key KEY). State lives in memory and is lost on exit. It
-// stops cleanly on SIGINT or SIGTERM, letting requests in progress finish.
+// Big Interview users API under /api/ (Authorization: KEY), the
+// TicketsCloud partners and keys API under /v1/ (Authorization: key
+// KEYS_KEY). Each refuses the other company's key. State lives in memory
+// and is lost on exit. It stops cleanly on SIGINT or SIGTERM, letting
+// requests in progress finish.
 package main
 
 import (
@@ -58,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&partners, "partner", "add a partner for organization `ORG` (repeatable); ORG:anonymous allows anonymous users")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: partnerapi-mock [-addr HOST:PORT] [-partner ORG[:anonymous]]...")
-		fmt.Fprintln(stderr, "Serves a fake of the Big Interview users API (/api, /sso, /members) and the TicketsCloud v1 keys API (/v1).")
+		fmt.Fprintln(stderr, "Serves a fake of the Big Interview users API (/api, /sso, /members) and the TicketsCloud v1 partners and keys API (/v1).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -100,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	for _, p := range added {
-		fmt.Fprintf(stdout, "partner org=%s id=%s key=%s\n", p.Org, p.ID, p.APIKey)
+		fmt.Fprintf(stdout, "partner org=%s id=%s key=%s keys_key=%s\n", p.Org, p.ID, p.APIKey, p.KeysAPIKey)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

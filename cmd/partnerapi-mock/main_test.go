@@ -60,11 +60,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type partnerLine struct{ org, id, key string }
+type partnerLine struct{ org, id, key, keysKey string }
 
 var (
 	listeningRe = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:\d+)$`)
-	partnerRe   = regexp.MustCompile(`^partner org=([a-z0-9-]+) id=([0-9a-f]{24}) key=([0-9a-f]{32})$`)
+	partnerRe   = regexp.MustCompile(`^partner org=([a-z0-9-]+) id=([0-9a-f]{24}) key=([0-9a-f]{32}) keys_key=([0-9a-f]{32})$`)
 )
 
 // startMock starts the command and reads its announcement.
@@ -103,9 +103,12 @@ func startMock(t *testing.T, args ...string) (cmd *exec.Cmd, base string, partne
 		}
 		pm := partnerRe.FindStringSubmatch(sc.Text())
 		if pm == nil {
-			t.Fatalf("partner line %q; want \"partner org=ORG id=OBJECTID key=APIKEY\"", sc.Text())
+			t.Fatalf("partner line %q; want \"partner org=ORG id=OBJECTID key=APIKEY keys_key=KEYSAPIKEY\"", sc.Text())
 		}
-		partners = append(partners, partnerLine{pm[1], pm[2], pm[3]})
+		if pm[3] == pm[4] {
+			t.Fatalf("partner line %q: one key for both companies", sc.Text())
+		}
+		partners = append(partners, partnerLine{pm[1], pm[2], pm[3], pm[4]})
 	}
 	go io.Copy(io.Discard, out)
 	return cmd, base, partners, stderr
@@ -148,27 +151,40 @@ func TestServesAndStopsCleanly(t *testing.T) {
 			if got := post(acme.key, "/api/users/anonymous", "{}"); got != 403 {
 				t.Errorf("anonymous user for acme: %d; want 403", got)
 			}
-			req, _ := http.NewRequest("GET", base+"/v1/resources/partners/"+acme.id+"/api_keys", nil)
-			req.Header.Set("Authorization", "key "+acme.key)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
+			getKeys := func(key string) (*http.Response, []struct{ ID, Key, Partner string }, error) {
+				req, _ := http.NewRequest("GET", base+"/v1/resources/partners/"+acme.id+"/api_keys", nil)
+				req.Header.Set("Authorization", "key "+key)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var keys []struct{ ID, Key, Partner string }
+				return resp, keys, json.NewDecoder(resp.Body).Decode(&keys)
 			}
-			var keys []struct{ ID, Key, Partner string }
-			err = json.NewDecoder(resp.Body).Decode(&keys)
-			resp.Body.Close()
-			if err != nil || resp.StatusCode != 200 || len(keys) != 1 || keys[0].Key != acme.key || keys[0].Partner != acme.id {
+			resp, keys, err := getKeys(acme.keysKey)
+			if err != nil || resp.StatusCode != 200 || len(keys) != 1 || keys[0].Key != acme.keysKey || keys[0].Partner != acme.id {
 				t.Errorf("acme's keys: %d %+v %v", resp.StatusCode, keys, err)
 			}
+			// Each company refuses the other's key.
+			if resp, _, _ := getKeys(acme.key); resp.StatusCode != 401 {
+				t.Errorf("the Big Interview key on /v1: %d; want 401", resp.StatusCode)
+			}
+			if got := post(acme.keysKey, "/api/users/someone", `{"first_name":"A","last_name":"B","email":"a@b.example"}`); got != 401 {
+				t.Errorf("the TicketsCloud key on /api: %d; want 401", got)
+			}
 
-			// And the SDK.
-			c, err := partnerapi.NewClient(acme.key, partnerapi.WithBaseURL(base))
+			// And the SDK, each API on its own key.
+			c, err := partnerapi.NewClient(acme.key, partnerapi.WithKeysAPIKey(acme.keysKey), partnerapi.WithBaseURL(base))
 			if err != nil {
 				t.Fatal(err)
 			}
 			u, err := c.Users.CreateOrUpdate(context.Background(), "from-sdk", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
 			if err != nil || !u.Created {
 				t.Errorf("SDK create: %+v, %v", u, err)
+			}
+			if ps, err := c.Partners.List(context.Background(), nil); err != nil || len(ps) != 1 || ps[0].ID != acme.id {
+				t.Errorf("SDK partners: %+v, %v", ps, err)
 			}
 
 			if err := cmd.Process.Signal(sig); err != nil {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -25,6 +26,15 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// stderrTTY: stderr is a terminal (progress draws a bar), judged on
+	// the stream itself, before main wraps it.
+	stderrTTY bool
+	// transport carries the CLI's requests; nil means a clone of
+	// http.DefaultTransport. Tests set it.
+	transport http.RoundTripper
+	// redactor scrubs the credentials of this invocation from everything
+	// the CLI writes: stdout, stderr and files.
+	redactor *redactor
 }
 
 // command is one CLI command: its words ("keys", "rotate"), its
@@ -47,6 +57,9 @@ type invocation struct {
 	cmd  *command
 	opts *options
 	args []string
+	// abort ends the command's context with a cause that replaces the
+	// command's own error: a failure no retry can mend (see cliTransport).
+	abort context.CancelCauseFunc
 }
 
 // options holds every flag of one invocation; each command registers only
@@ -87,11 +100,23 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 func (a *app) main(ctx context.Context, args []string) int {
+	// Everything the CLI prints goes through the redactor, from here on.
+	a.stderrTTY = isTerminal(a.stderr, a.getenv)
+	a.redactor = newRedactor(args, a.getenv)
+	stdout, stderr := a.redactor.writer(a.stdout), a.redactor.writer(a.stderr)
+	a.stdout, a.stderr = stdout, stderr
+	defer stderr.Flush()
+	defer stdout.Flush()
+	return a.dispatch(ctx, args)
+}
+
+// dispatch finds the command in args, parses its flags and runs it.
+func (a *app) dispatch(ctx context.Context, args []string) int {
 	cmds := commands()
 	if len(args) > 0 && args[0] == "help" { // "help keys rotate" is "keys rotate --help"
 		args = append(append([]string{}, args[1:]...), "--help")
 	}
-	words, rest, err := splitCommand(cmds, args)
+	words, rest, stray, err := splitCommand(cmds, args)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -104,11 +129,11 @@ func (a *app) main(ctx context.Context, args []string) int {
 	}
 	cmd, group := findCommand(cmds, words)
 	if cmd == nil {
-		if group != "" && wantsHelp(rest) {
+		if group != "" && stray == "" && wantsHelp(rest) {
 			printOverview(a.stdout, groupCommands(cmds, group))
 			return exitOK
 		}
-		return a.fail(unknownCommand(words, group))
+		return a.fail(unknownCommand(cmds, words, stray))
 	}
 
 	opts := &options{concurrency: 8}
@@ -116,22 +141,23 @@ func (a *app) main(ctx context.Context, args []string) int {
 	fs.SetOutput(io.Discard) // errors are reported by us, in one line
 	registerSettings(fs, &opts.settings, cmd.conn)
 	if cmd.json {
-		fs.BoolVar(&opts.json, "json", false, "print the result as JSON (a bare value: an array for lists)")
+		fs.BoolVar(&opts.json, "json", false, jsonUsage)
 	}
 	if cmd.flags != nil {
 		cmd.flags(fs, opts)
 	}
+	name := strings.Join(cmd.words, " ")
 	pos, err := parseInterleaved(fs, rest)
 	if errors.Is(err, flag.ErrHelp) {
 		printCommandHelp(a.stdout, cmd, fs)
 		return exitOK
 	}
 	if err != nil {
-		return a.fail(usagef("%s: %v", strings.Join(cmd.words, " "), err))
+		return a.fail(usagef("%s: %s (see partnerapi %s --help)", name, flagError(err), name))
 	}
 	if len(pos) != len(cmd.args) {
 		return a.fail(usagef("%s takes %d argument(s) (%s), got %d; see partnerapi %s --help",
-			strings.Join(cmd.words, " "), len(cmd.args), strings.Join(cmd.args, " "), len(pos), strings.Join(cmd.words, " ")))
+			name, len(cmd.args), strings.Join(cmd.args, " "), len(pos), name))
 	}
 	if cmd.conn != connNone {
 		opts.settings.fromEnv(a.getenv)
@@ -141,8 +167,14 @@ func (a *app) main(ctx context.Context, args []string) int {
 		ctx, cancel = context.WithTimeout(ctx, opts.timeout)
 		defer cancel()
 	}
-	err = cmd.run(ctx, &invocation{app: a, cmd: cmd, opts: opts, args: pos})
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	err = cmd.run(ctx, &invocation{app: a, cmd: cmd, opts: opts, args: pos, abort: abort})
 	if err != nil {
+		var ce *configError
+		if errors.As(context.Cause(ctx), &ce) { // an abort: its cause is the whole story
+			err = ce
+		}
 		return a.fail(err)
 	}
 	return exitOK
@@ -160,8 +192,14 @@ func (a *app) fail(err error) int {
 	case errors.As(err, &ue), errors.As(err, &ce), errors.Is(err, partnerapi.ErrInvalidArgument):
 		code = exitUsage
 	}
-	fmt.Fprintln(a.stderr, "partnerapi: "+printable(errText(err)))
+	a.say("partnerapi: %s", errText(err))
 	return code
+}
+
+// say prints a message on stderr: one line, terminal-safe (it may quote
+// the server).
+func (a *app) say(format string, args ...any) {
+	fmt.Fprintln(a.stderr, printable(oneLine(fmt.Sprintf(format, args...))))
 }
 
 // errText is err's message on one line without the "partnerapi: " prefix
@@ -190,8 +228,10 @@ func wantsHelp(args []string) bool {
 // splitCommand takes the command words out of args, wherever the flags
 // are: the first positional arguments that name a command. Flags that take
 // a value (--org x) are skipped with their value, so that the value is not
-// mistaken for a command word.
-func splitCommand(cmds []*command, args []string) (words, rest []string, err error) {
+// mistaken for a command word. stray is the positional argument that
+// followed words without completing a command ("track" in "users track
+// u1"), or "" when words name a command or nothing followed them.
+func splitCommand(cmds []*command, args []string) (words, rest []string, stray string, err error) {
 	valueFlags := map[string]bool{}
 	for _, c := range cmds { // each command's flags in a set of its own: names repeat across commands
 		probe := flag.NewFlagSet("probe", flag.ContinueOnError)
@@ -226,7 +266,10 @@ func splitCommand(cmds []*command, args []string) (words, rest []string, err err
 			continue
 		}
 		if len(words) == 0 {
-			return nil, nil, usagef("unknown command %q; run partnerapi --help", shorten(arg))
+			return nil, nil, "", unknownCommand(cmds, []string{arg}, "")
+		}
+		if c, _ := findCommand(cmds, words); c == nil {
+			stray = arg
 		}
 		rest = append(rest, arg)
 		// Once a positional argument that is not a command word appears,
@@ -234,7 +277,7 @@ func splitCommand(cmds []*command, args []string) (words, rest []string, err err
 		rest = append(rest, args[i+1:]...)
 		break
 	}
-	return words, rest, nil
+	return words, rest, stray, nil
 }
 
 func isCommandPrefix(cmds []*command, words []string) bool {
@@ -270,11 +313,91 @@ func groupCommands(cmds []*command, group string) []*command {
 	return out
 }
 
-func unknownCommand(words []string, group string) error {
-	if group != "" {
-		return usagef("%s needs a subcommand; run partnerapi %s --help", group, group)
+// unknownCommand explains a command line whose words name no command:
+// which words it got, the closest command if one is close, and the valid
+// choices at that point.
+func unknownCommand(cmds []*command, words []string, stray string) error {
+	got := strings.Join(words, " ")
+	var choices []string // the words that may follow words[:len(words)-1], or the group's subcommands
+	prefix := words[:len(words)-1]
+	if stray != "" || isCommandPrefix(cmds, words) {
+		prefix = words
 	}
-	return usagef("unknown command %q; run partnerapi --help", shorten(strings.Join(words, " ")))
+	for _, c := range cmds {
+		if len(c.words) > len(prefix) && slices.Equal(c.words[:len(prefix)], prefix) && !slices.Contains(choices, c.words[len(prefix)]) {
+			choices = append(choices, c.words[len(prefix)])
+		}
+	}
+	group := strings.Join(prefix, " ")
+	if stray == "" && isCommandPrefix(cmds, words) {
+		return usagef("%s needs a subcommand: %s; run partnerapi %s --help", group, strings.Join(choices, ", "), group)
+	}
+	typed := words[len(words)-1]
+	if stray != "" {
+		typed, got = stray, got+" "+stray
+	}
+	msg := fmt.Sprintf("unknown command %q", shorten(got))
+	if near := closest(typed, choices); near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", strings.TrimSpace(group+" "+near))
+	}
+	if group == "" {
+		return usagef("%s; the commands are %s; run partnerapi --help", msg, strings.Join(choices, ", "))
+	}
+	return usagef("%s; %s takes %s; run partnerapi %s --help", msg, group, strings.Join(choices, ", "), group)
+}
+
+// closest returns the choice nearest to typed - one it starts, one that
+// starts it, or one at most two edits away - or "" if none is.
+func closest(typed string, choices []string) string {
+	best, bestDist := "", 3
+	for _, c := range choices {
+		d := editDistance(typed, c)
+		if len(typed) >= 3 && (strings.HasPrefix(c, typed) || strings.HasPrefix(typed, c)) {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// flagError rewrites an error of the flag package so that flags are
+// spelled as the help and the README spell them, --name, not -name.
+func flagError(err error) string {
+	msg := err.Error()
+	for _, pre := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
+		if strings.HasPrefix(msg, pre) {
+			return pre + "-" + msg[len(pre):]
+		}
+	}
+	for _, mid := range []string{" for flag -", " for -"} {
+		if i := strings.LastIndex(msg, mid); i >= 0 {
+			return msg[:i+len(mid)] + "-" + msg[i+len(mid):]
+		}
+	}
+	return msg
 }
 
 // shorten bounds how much of the user's input a message repeats.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,7 +80,7 @@ func TestSplitCommand(t *testing.T) {
 		{[]string{"users", "--mock", "tracks", "x"}, []string{"users", "tracks"}, []string{"--mock", "x"}},
 		{[]string{"keys", "rename", "list", "x"}, []string{"keys", "rename"}, []string{"list", "x"}},
 	} {
-		words, rest, err := splitCommand(cmds, tc.args)
+		words, rest, _, err := splitCommand(cmds, tc.args)
 		if err != nil || !cmp.Equal(words, tc.words) || !cmp.Equal(rest, tc.rest) {
 			t.Errorf("%v: words %v rest %v err %v", tc.args, words, rest, err)
 		}
@@ -107,5 +108,28 @@ func TestMaskKey(t *testing.T) {
 	}
 	if got := maskKey("short"); got != "…" {
 		t.Errorf("maskKey(short) = %q", got)
+	}
+}
+
+// Help spells flags as the README does (--flag), every command's help and
+// the top-level help alike, and the top-level help lists the global flags.
+func TestHelpSpellsFlagsWithTwoDashes(t *testing.T) {
+	single := regexp.MustCompile(`(^|[\s(,])-[a-z][a-z-]+`)
+	for _, args := range [][]string{{"--help"}, {"keys", "--help"}, {"users", "sync", "--help"}, {"sso-link", "--help"},
+		{"keys", "rotate", "--help"}, {"users", "tracks", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		run(args, strings.NewReader(""), &stdout, &stderr)
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			if m := single.FindString(line); m != "" && !strings.Contains(line, "-rotated-") {
+				t.Errorf("%v: a flag with one dash, %q, in %q", args, m, line)
+			}
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	run([]string{"--help"}, strings.NewReader(""), &stdout, &stderr)
+	for _, flag := range []string{"--org ORG", "--key KEY", "--keys-key KEY", "--partner ID", "--base-url URL", "--mock", "--timeout DURATION", "--json", "-h, --help"} {
+		if !strings.Contains(stdout.String(), "\n  "+flag+" ") {
+			t.Errorf("--help does not list the global flag %s:\n%s", flag, stdout.String())
+		}
 	}
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
@@ -15,8 +18,8 @@ import (
 // scenario suite read.
 const (
 	envOrg     = "PARTNERAPI_ORG"      // Big Interview organization (subdomain)
-	envKey     = "PARTNERAPI_KEY"      // API key
-	envKeysKey = "PARTNERAPI_KEYS_KEY" // a separate key for the TicketsCloud keys API (optional)
+	envKey     = "PARTNERAPI_KEY"      // Big Interview API key (users, SSO)
+	envKeysKey = "PARTNERAPI_KEYS_KEY" // TicketsCloud API key (keys); PARTNERAPI_KEY when unset
 	envPartner = "PARTNERAPI_PARTNER"  // TicketsCloud partner ObjectId
 	envBaseURL = "PARTNERAPI_BASE_URL" // one base URL for both APIs (a fake, a proxy)
 )
@@ -49,17 +52,43 @@ func registerSettings(fs *flag.FlagSet, s *settings, need connNeed) {
 	if need == connNone {
 		return
 	}
-	fs.StringVar(&s.key, "key", "", "API key (default $"+envKey+"; prefer the environment: flags show in ps)")
-	fs.StringVar(&s.baseURL, "base-url", "", "one base URL for both APIs, e.g. a partnerapi-mock (default $"+envBaseURL+")")
+	fs.StringVar(&s.key, "key", "", "the Big Interview API `KEY` (default $"+envKey+"; prefer the environment: flags show in ps)")
+	fs.StringVar(&s.baseURL, "base-url", "", "one base `URL` for both APIs, e.g. a partnerapi-mock (default $"+envBaseURL+")")
 	if need&connUsers != 0 {
-		fs.StringVar(&s.org, "org", "", "Big Interview organization, the subdomain of {org}.biginterview.com (default $"+envOrg+")")
+		fs.StringVar(&s.org, "org", "", "the Big Interview organization, as in `ORG`.biginterview.com (default $"+envOrg+")")
 	}
 	if need&connKeys != 0 {
-		fs.StringVar(&s.partner, "partner", "", "TicketsCloud partner ObjectId (default $"+envPartner+")")
-		fs.StringVar(&s.keysKey, "keys-key", "", "a separate API key for the keys API (default $"+envKeysKey+", else the --key)")
+		fs.StringVar(&s.partner, "partner", "", "the TicketsCloud partner's `ID`, an ObjectId (default $"+envPartner+")")
+		fs.StringVar(&s.keysKey, "keys-key", "", "the TicketsCloud API `KEY` for the keys API (default $"+envKeysKey+", else --key)")
 	}
 	fs.BoolVar(&s.mock, "mock", false, "run against an embedded fake seeded with a demo partner (no credentials, no network)")
-	fs.DurationVar(&s.timeout, "timeout", 0, "give up after this long, e.g. 30s (default: no limit)")
+	fs.Var(durationValue{&s.timeout}, "timeout", "give up after this `DURATION`, with its unit: 30s, 2m, 1h (default: no limit)")
+}
+
+// durationValue is a flag holding a time.Duration that says what is wrong
+// with a bad one: "5" lacks its unit.
+type durationValue struct{ d *time.Duration }
+
+func (v durationValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return ""
+	}
+	return v.d.String()
+}
+
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		if _, numErr := strconv.ParseFloat(s, 64); numErr == nil {
+			return fmt.Errorf("a unit is needed: %ss (or ms, m, h)", s)
+		}
+		return errors.New("not a duration: write it with its unit, e.g. 30s, 500ms, 2m or 1h")
+	}
+	if d < 0 {
+		return errors.New("a duration cannot be negative")
+	}
+	*v.d = d
+	return nil
 }
 
 // fromEnv fills every setting not given as a flag from the environment.
@@ -101,7 +130,16 @@ func (inv *invocation) connect(ctx context.Context) (*conn, error) {
 		}
 		return startMock(ctx, inv)
 	}
-	if s.key == "" {
+	// Each company takes its own key: the users API the Big Interview key,
+	// the keys API the TicketsCloud key (or, when only one is given, that one).
+	keysKey := s.keysKey
+	if keysKey == "" {
+		keysKey = s.key
+	}
+	if need&connKeys != 0 && keysKey == "" {
+		return nil, &configError{msg: "no API key: set " + envKeysKey + " to the TicketsCloud key (or pass --keys-key), or try --mock"}
+	}
+	if need&connKeys == 0 && s.key == "" {
 		return nil, &configError{msg: "no API key: set " + envKey + " (or pass --key), or try --mock"}
 	}
 	if need&connUsers != 0 && s.org == "" && s.baseURL == "" {
@@ -110,24 +148,51 @@ func (inv *invocation) connect(ctx context.Context) (*conn, error) {
 	if need&connKeys != 0 && s.partner == "" {
 		return nil, &configError{msg: "no partner: set " + envPartner + " (or pass --partner) to the TicketsCloud partner ObjectId, or try --mock"}
 	}
-	opts := []partnerapi.Option{partnerapi.WithUserAgent("partnerapi-cli")}
+	opts := []partnerapi.Option{
+		partnerapi.WithUserAgent("partnerapi-cli"),
+		partnerapi.WithHTTPClient(&http.Client{Transport: inv.newTransport()}),
+	}
 	if s.org != "" {
 		opts = append(opts, partnerapi.WithOrganization(s.org))
 	}
 	if s.baseURL != "" {
 		opts = append(opts, partnerapi.WithBaseURL(s.baseURL))
 	}
-	clientOpts := opts
-	keysKey := s.key
-	if s.keysKey != "" {
-		keysKey = s.keysKey
-		clientOpts = append(clientOpts[:len(clientOpts):len(clientOpts)], partnerapi.WithKeysAPIKey(s.keysKey))
+	mainKey := s.key
+	if mainKey == "" {
+		mainKey = keysKey // a keys command run with the TicketsCloud key alone
 	}
-	client, err := partnerapi.NewClient(s.key, clientOpts...)
+	clientOpts := append(opts[:len(opts):len(opts)], partnerapi.WithKeysAPIKey(keysKey))
+	client, err := partnerapi.NewClient(mainKey, clientOpts...)
 	if err != nil {
+		if plainHTTPRefused(mainKey, s.baseURL, clientOpts) {
+			return nil, &configError{msg: plainHTTPMessage(s.baseURL)}
+		}
 		return nil, &configError{msg: "configuration: " + err.Error()}
 	}
 	return &conn{client: client, partner: s.partner, keysKey: keysKey, opts: opts, close: func() {}}, nil
+}
+
+// plainHTTPRefused reports whether the SDK refused the configuration only
+// because the base URL is plain http to a host that is not loopback: the
+// same configuration with plain http allowed is accepted. (The SDK keeps
+// that rule; the CLI has no flag to lift it.)
+func plainHTTPRefused(key, baseURL string, opts []partnerapi.Option) bool {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	_, err = partnerapi.NewClient(key, append(opts[:len(opts):len(opts)], partnerapi.WithAllowInsecureHTTP())...)
+	return err == nil
+}
+
+// plainHTTPMessage says why a plain http base URL is refused and what to
+// use instead.
+func plainHTTPMessage(baseURL string) string {
+	u, _ := url.Parse(baseURL)
+	return fmt.Sprintf("the base URL (--base-url or %s) is plain http to %s, a host that is not this machine: "+
+		"the API key would travel unencrypted. Use https://%s, or plain http only to localhost, 127.0.0.1 or [::1] "+
+		"(such as a partnerapi-mock on this machine)", envBaseURL, u.Host, u.Host)
 }
 
 // Demo data the --mock fake is seeded with.
@@ -138,7 +203,8 @@ const (
 
 // startMock starts the embedded fake in memory (no socket), adds the demo
 // partner and a demo user with some progress and interviews, and returns a
-// client on the partner's key. Its state lives as long as the command.
+// client on the partner's keys, each API on its own. Its state lives as
+// long as the command.
 func startMock(ctx context.Context, inv *invocation) (*conn, error) {
 	srv := mockserver.New(mockserver.WithoutListener())
 	p := srv.AddPartner(mockOrg, mockserver.AllowAnonymous())
@@ -147,7 +213,7 @@ func startMock(ctx context.Context, inv *invocation) (*conn, error) {
 		partnerapi.WithBaseURL("http://127.0.0.1"),
 		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
 	}
-	client, err := partnerapi.NewClient(p.APIKey, opts...)
+	client, err := partnerapi.NewClient(p.APIKey, append(opts[:len(opts):len(opts)], partnerapi.WithKeysAPIKey(p.KeysAPIKey))...)
 	if err != nil {
 		srv.Close()
 		return nil, err
@@ -158,7 +224,7 @@ func startMock(ctx context.Context, inv *invocation) (*conn, error) {
 	}
 	fmt.Fprintf(inv.stderr, "using the embedded fake: organization %q, partner %s, demo user %q; nothing is kept after exit\n",
 		p.Org, p.ID, mockPartnerID)
-	return &conn{client: client, partner: p.ID, keysKey: p.APIKey, opts: opts, close: srv.Close}, nil
+	return &conn{client: client, partner: p.ID, keysKey: p.KeysAPIKey, opts: opts, close: srv.Close}, nil
 }
 
 func seedMock(ctx context.Context, srv *mockserver.Server, p *mockserver.Partner, client *partnerapi.Client) error {

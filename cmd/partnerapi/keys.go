@@ -45,7 +45,7 @@ printed alone on one line on stdout once it is proven. ID "current" names
 the key this CLI runs with (--keys-key, else --key).`,
 			conn: connKeys, run: keysRotate,
 			flags: func(fs *flag.FlagSet, o *options) {
-				fs.StringVar(&o.name, "name", "", "name of the new key (default: the old key's name + \"-rotated-\" + UTC time)")
+				fs.StringVar(&o.name, "name", "", "the new key's `NAME` (default: the old key's name + \"-rotated-\" + UTC time)")
 			},
 		},
 	}
@@ -89,7 +89,7 @@ func keysList(ctx context.Context, inv *invocation) error {
 		case k.Key.Reveal() == c.keysKey:
 			status = "in use"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cell(k.ID), cell(k.Name), maskKey(k.Key.Reveal()), formatTime(k.CreatedAt), status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cell(k.ID), cell(k.Name), cell(maskKey(k.Key.Reveal())), formatTime(k.CreatedAt), status)
 	}
 	return tw.Flush()
 }
@@ -104,7 +104,13 @@ func keysCreate(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.stderr, "created key %s (%q); it is printed once, below: store it now\n", k.ID, k.Name)
+	// The key goes to stdout as it is, so it must be one a client can use:
+	// no white space or control character (which would also reach the
+	// terminal).
+	if _, err := partnerapi.NewClient(k.Key.Reveal()); err != nil {
+		return fmt.Errorf("the server created key %s with a secret no client can send (empty, or with white space or control characters), so it is not printed; remove it with partnerapi keys delete %s", k.ID, k.ID)
+	}
+	inv.say("created key %s (%q); it is printed once, below: store it now", k.ID, k.Name)
 	fmt.Fprintln(inv.stdout, k.Key.Reveal())
 	return nil
 }
@@ -120,7 +126,7 @@ func keysRename(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.stderr, "renamed key %s to %q\n", k.ID, k.Name)
+	inv.say("renamed key %s to %q", k.ID, k.Name)
 	return nil
 }
 
@@ -130,10 +136,24 @@ func keysDelete(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer c.close()
-	if err := c.client.APIKeys.Delete(ctx, c.partner, inv.args[0]); err != nil {
+	id := inv.args[0]
+	// The API answers a DELETE of a removed key as it answers the first
+	// one: look first, so that the message says which happened.
+	k, err := c.client.APIKeys.Get(ctx, c.partner, id, nil)
+	if errors.Is(err, partnerapi.ErrNotFound) {
+		return fmt.Errorf("key %s is not one of partner %s's keys (%s)", id, c.partner, errText(err))
+	}
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.stderr, "removed key %s\n", inv.args[0])
+	if k.Removed {
+		inv.say("key %s (%q) was already removed; nothing to do", id, k.Name)
+		return nil
+	}
+	if err := c.client.APIKeys.Delete(ctx, c.partner, id); err != nil {
+		return err
+	}
+	inv.say("removed key %s (%q); it no longer authenticates", id, k.Name)
 	return nil
 }
 
@@ -200,7 +220,7 @@ func keysRotate(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return fmt.Errorf("creating the new key failed; key %s is unchanged: %w", oldID, err)
 	}
-	fmt.Fprintf(inv.stderr, "created key %s (%q)\n", created.ID, created.Name)
+	inv.say("created key %s (%q)", created.ID, created.Name)
 
 	if err := proveKey(ctx, c, created); err != nil {
 		msg := fmt.Sprintf("the new key %s failed its proof (%s); key %s was kept and still works", created.ID, errText(err), oldID)
@@ -216,7 +236,7 @@ func keysRotate(ctx context.Context, inv *invocation) error {
 		}
 		return errors.New(msg)
 	}
-	fmt.Fprintf(inv.stderr, "proved key %s: it authenticates\n", created.ID)
+	inv.say("proved key %s: it authenticates", created.ID)
 	fmt.Fprintln(inv.stdout, created.Key.Reveal())
 
 	newClient, err := partnerapi.NewClient(created.Key.Reveal(), c.opts...)
@@ -226,7 +246,7 @@ func keysRotate(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return fmt.Errorf("the new key %s works (printed on stdout), but removing the old key %s failed: %w; both keys work until you run partnerapi keys delete %s", created.ID, oldID, err, oldID)
 	}
-	fmt.Fprintf(inv.stderr, "removed key %s; rotation done: store the new key (printed on stdout) now\n", oldID)
+	inv.say("removed key %s; rotation done: store the new key (printed on stdout) now", oldID)
 	return nil
 }
 

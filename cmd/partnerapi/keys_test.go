@@ -27,7 +27,7 @@ func mustTime(t *testing.T, s string) time.Time {
 // keyID returns the id of the fixture partner's first key.
 func (f *fixture) keyID(t *testing.T) string {
 	t.Helper()
-	keys, err := f.sdk(t, f.p.APIKey).APIKeys.List(context.Background(), f.p.ID, nil)
+	keys, err := f.sdk(t, f.p.KeysAPIKey).APIKeys.List(context.Background(), f.p.ID, nil)
 	if err != nil || len(keys) == 0 {
 		t.Fatalf("listing keys: %v", err)
 	}
@@ -40,7 +40,7 @@ func TestKeysListMasksSecrets(t *testing.T) {
 
 	r := f.run(t, "keys", "list")
 	wantCode(t, r, 0)
-	if !strings.Contains(r.stdout, id) || !strings.Contains(r.stdout, f.p.APIKey[:4]+"…") || !strings.Contains(r.stdout, "in use") {
+	if !strings.Contains(r.stdout, id) || !strings.Contains(r.stdout, f.p.KeysAPIKey[:4]+"…") || !strings.Contains(r.stdout, "in use") {
 		t.Fatalf("keys list:\n%s", r.stdout)
 	}
 
@@ -48,8 +48,33 @@ func TestKeysListMasksSecrets(t *testing.T) {
 	wantCode(t, r, 0)
 	var keys []keyView
 	decodeJSON(t, r.stdout, '[', &keys)
-	if len(keys) != 1 || keys[0].ID != id || keys[0].Key != f.p.APIKey[:4]+"…" || keys[0].Partner != f.p.ID || keys[0].Name != "default" {
+	if len(keys) != 1 || keys[0].ID != id || keys[0].Key != f.p.KeysAPIKey[:4]+"…" || keys[0].Partner != f.p.ID || keys[0].Name != "default" {
 		t.Fatalf("keys list --json: %+v", keys)
+	}
+}
+
+// Each company takes its own key: the keys commands run on the
+// TicketsCloud key alone, and refuse to run on the Big Interview key.
+func TestKeysCommandsUseTheTicketsCloudKey(t *testing.T) {
+	f := newFixture(t)
+	base := []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_PARTNER=" + f.p.ID}
+
+	r := runCLI(t, append([]string{"PARTNERAPI_KEYS_KEY=" + f.p.KeysAPIKey}, base...), f.secrets(), "", "keys", "list")
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stdout, "in use") {
+		t.Fatalf("keys list on the TicketsCloud key alone:\n%s", r.stdout)
+	}
+
+	r = runCLI(t, append([]string{"PARTNERAPI_KEY=" + f.p.APIKey}, base...), f.secrets(), "", "keys", "list")
+	wantCode(t, r, 1)
+	if !strings.Contains(r.stderr, "401") {
+		t.Fatalf("keys list on the Big Interview key: %q; want a 401", r.stderr)
+	}
+
+	r = runCLI(t, append([]string{"PARTNERAPI_KEYS_KEY=" + f.p.KeysAPIKey}, base...), f.secrets(), "", "users", "tracks", "u1")
+	wantCode(t, r, 2)
+	if !strings.Contains(r.stderr, "no API key: set PARTNERAPI_KEY ") {
+		t.Fatalf("users tracks without the Big Interview key: %q", r.stderr)
 	}
 }
 
@@ -79,7 +104,7 @@ func TestKeysCreateRenameDelete(t *testing.T) {
 
 	// Flags after the arguments, and before.
 	wantCode(t, f.run(t, "keys", "rename", newID, "renamed", "--timeout", "1m"), 0)
-	k, err := f.sdk(t, f.p.APIKey).APIKeys.Get(ctx, f.p.ID, newID, nil)
+	k, err := f.sdk(t, f.p.KeysAPIKey).APIKeys.Get(ctx, f.p.ID, newID, nil)
 	if err != nil || k.Name != "renamed" {
 		t.Fatalf("after rename: %+v, %v", k, err)
 	}
@@ -111,7 +136,7 @@ func TestKeysRotate(t *testing.T) {
 		t.Fatalf("keys rotate: stdout is not the new key alone on one line: %q", r.stdout)
 	}
 	newKey := strings.TrimSpace(r.stdout)
-	if _, err := f.sdk(t, f.p.APIKey).APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
+	if _, err := f.sdk(t, f.p.KeysAPIKey).APIKeys.List(ctx, f.p.ID, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
 		t.Fatalf("the old key still authenticates: %v", err)
 	}
 	keys, err := f.sdk(t, newKey).APIKeys.List(ctx, f.p.ID, nil)
@@ -161,7 +186,7 @@ func TestKeysRotateProofFailureKeepsOldKey(t *testing.T) {
 				t.Fatalf("message: %s", msg)
 			}
 			f.srv.ClearFaults()
-			keys, err := f.sdk(t, f.p.APIKey).APIKeys.List(ctx, f.p.ID, nil)
+			keys, err := f.sdk(t, f.p.KeysAPIKey).APIKeys.List(ctx, f.p.ID, nil)
 			if err != nil {
 				t.Fatalf("the old key no longer works: %v", err)
 			}
@@ -223,7 +248,7 @@ func TestKeysRotateTimeoutRemovesUnprovenKey(t *testing.T) {
 		t.Fatalf("message: %s", msg)
 	}
 	f.srv.ClearFaults()
-	keys, err := f.sdk(t, f.p.APIKey).APIKeys.List(ctx, f.p.ID, nil)
+	keys, err := f.sdk(t, f.p.KeysAPIKey).APIKeys.List(ctx, f.p.ID, nil)
 	if err != nil {
 		t.Fatalf("the old key no longer works: %v", err)
 	}
@@ -257,5 +282,33 @@ func TestKeysRotateProofFailureMessage(t *testing.T) {
 		": 401 Unauthorized (HTTPUnauthorized): injected fault); key " + oldID + " was kept and still works; the unproven key " + newID + " was removed"
 	if got := oneErrorLine(t, keepLines(r, "partnerapi: ")); got != want {
 		t.Fatalf("message:\n got %s\nwant %s", got, want)
+	}
+}
+
+// Deleting a key removed already says so, exit 0, and sends no DELETE.
+func TestKeysDeleteAlreadyRemoved(t *testing.T) {
+	f := newFixture(t)
+	r := f.run(t, "keys", "create", "temp")
+	wantCode(t, r, 0)
+	m := regexp.MustCompile(`created key ([0-9a-f]{24})`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no created line:\n%s", r.stderr)
+	}
+	id := m[1]
+	r = f.run(t, "keys", "delete", id)
+	wantCode(t, r, 0)
+	if got := strings.TrimSpace(r.stderr); got != `removed key `+id+` ("temp"); it no longer authenticates` {
+		t.Fatalf("first delete: %q", got)
+	}
+	before := len(f.srv.Requests())
+	r = f.run(t, "keys", "delete", id)
+	wantCode(t, r, 0)
+	if got := strings.TrimSpace(r.stderr); got != `key `+id+` ("temp") was already removed; nothing to do` {
+		t.Fatalf("second delete: %q", got)
+	}
+	for _, req := range f.srv.Requests()[before:] {
+		if req.Method == http.MethodDelete {
+			t.Fatalf("a DELETE was sent for a removed key: %+v", req)
+		}
 	}
 }

@@ -22,8 +22,17 @@
 // Flags may come before or after a command's arguments. Results go to
 // stdout, messages and progress to stderr. Exit codes: 0 success, 1 the
 // operation failed (or, for users sync, some rows failed), 2 a usage or
-// configuration error. Errors are one line on stderr and never hold a
-// credential. Run "partnerapi COMMAND --help" for each command's flags.
+// configuration error. Errors are one line on stderr. Run
+// "partnerapi COMMAND --help" for each command's flags.
+//
+// Nothing the CLI writes - results, messages, errors, progress, files -
+// holds a configured credential, wherever the configuration put it (a key
+// in PARTNERAPI_ORG, in the base URL, as the partner): one redactor
+// (redact.go) scrubs every stream and file. Text from a server reaches the
+// terminal with its control characters replaced (termsafe.go), and every
+// CSV cell it writes is safe from spreadsheet formulas (csvwrite.go). The
+// roster CSV is read a row at a time in bounded memory (roster.go over
+// csvread.go).
 package main
 
 import (

@@ -54,7 +54,8 @@ func lines(s string) []string {
 }
 
 // fixture is a fake with one partner, and the environment that points the
-// CLI at it. The partner's key is the canary: no output may contain it.
+// CLI at it, each API with its own key. The partner's keys are the
+// canaries: no output may contain them.
 type fixture struct {
 	srv *mockserver.Server
 	p   *mockserver.Partner
@@ -69,16 +70,20 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{srv: srv, p: p, env: []string{
 		"PARTNERAPI_BASE_URL=" + srv.URL,
 		"PARTNERAPI_KEY=" + p.APIKey,
+		"PARTNERAPI_KEYS_KEY=" + p.KeysAPIKey,
 		"PARTNERAPI_PARTNER=" + p.ID,
 	}}
 }
 
 // run runs the CLI with the fixture's environment and checks that no
-// output holds the partner's key.
+// output holds the partner's keys.
 func (f *fixture) run(t *testing.T, args ...string) result {
 	t.Helper()
-	return runCLI(t, f.env, []string{f.p.APIKey}, "", args...)
+	return runCLI(t, f.env, f.secrets(), "", args...)
 }
+
+// secrets are the partner's keys, the canaries of every run.
+func (f *fixture) secrets() []string { return []string{f.p.APIKey, f.p.KeysAPIKey} }
 
 // runCLI runs the built CLI with exactly env (plus PATH and HOME: nothing
 // of the caller's PARTNERAPI_* leaks in), stdin, and args, and fails the
@@ -150,7 +155,9 @@ func decodeJSON(t *testing.T, stdout string, open byte, v any) {
 	}
 }
 
-// sdk returns an SDK client on the fixture's fake with key.
+// sdk returns an SDK client on the fixture's fake with key on both APIs:
+// the partner's APIKey for the users API, its KeysAPIKey (or a key made
+// through the keys API) for the keys API.
 func (f *fixture) sdk(t *testing.T, key string) *partnerapi.Client {
 	t.Helper()
 	c, err := partnerapi.NewClient(key, partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithRetry(0, 0, 0))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -8,16 +9,20 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
-// writeJSON prints v as indented JSON: the bare value, no envelope.
+// writeJSON prints v as indented JSON: the bare value, no envelope, and
+// terminal-safe (see jsonTerminalSafe).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonTerminalSafe(buf.Bytes()))
+	return err
 }
 
 // newTable returns a tabwriter for aligned columns; Flush it when done.
@@ -42,7 +47,10 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// printOverview prints the list of commands.
+// jsonUsage is the help line of --json, which every read command has.
+const jsonUsage = "print the result as JSON: the bare value (an array for lists), no envelope"
+
+// printOverview prints the list of commands and the flags they share.
 func printOverview(w io.Writer, cmds []*command) {
 	fmt.Fprintln(w, "usage: partnerapi COMMAND [ARGS] [FLAGS]")
 	fmt.Fprintln(w)
@@ -55,11 +63,16 @@ func printOverview(w io.Writer, cmds []*command) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Configuration: --org/"+envOrg+", --key/"+envKey+", --partner/"+envPartner+",")
-	fmt.Fprintln(w, "--base-url/"+envBaseURL+", --keys-key/"+envKeysKey+"; --mock for a demo against an embedded fake.")
-	fmt.Fprintln(w, "Flags may come before or after arguments. Results go to stdout, messages to stderr.")
-	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failed (some rows failed), 2 usage or configuration error.")
-	fmt.Fprintln(w, "Run partnerapi COMMAND --help for a command's flags.")
+	fmt.Fprintln(w, "Global flags (a flag wins over its environment variable):")
+	global := flag.NewFlagSet("global", flag.ContinueOnError)
+	var o options
+	registerSettings(global, &o.settings, connUsers|connKeys)
+	global.BoolVar(&o.json, "json", false, "(reads and users sync) "+jsonUsage)
+	printFlags(w, global)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Flags may come before or after arguments; -- ends them. Results go to stdout,")
+	fmt.Fprintln(w, "messages to stderr. Exit codes: 0 ok, 1 failed (or some rows failed), 2 usage")
+	fmt.Fprintln(w, "or configuration error. Run partnerapi COMMAND --help for a command's flags.")
 }
 
 // printCommandHelp prints one command's usage, details and flags.
@@ -69,60 +82,24 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.details))
 	}
 	fmt.Fprintln(w, "\nFlags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	printFlags(w, fs)
 }
 
-// cell is text from the server as a table shows it: on one line, and
-// unable to drive the terminal (see printable).
-func cell(s string) string { return printable(oneLine(s)) }
-
-// printable replaces every character that a terminal would act on rather
-// than show - C0 controls (ESC, BEL, tab, ...), DEL, C1 controls, line and
-// paragraph separators and the bidirectional overrides and isolates - and
-// every byte that is not UTF-8, by U+FFFD. Text from the server or the
-// roster goes through it before it reaches a terminal in table or message
-// form; --json output does not need it (encoding/json escapes controls).
-func printable(s string) string {
-	clean := true
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
-			clean = false
-			break
+// printFlags lists the flags of fs as the README spells them: --name, its
+// value's name, what it does and its default.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	tw := newTable(w)
+	fs.VisitAll(func(f *flag.Flag) {
+		value, usage := flag.UnquoteUsage(f)
+		spec := "--" + f.Name
+		if value != "" {
+			spec += " " + value
 		}
-		i += size
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[i : i+size])
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
+			usage += " (default " + f.DefValue + ")"
 		}
-		i += size
-	}
-	return b.String()
-}
-
-// unsafeRune reports whether a terminal could act on r instead of showing
-// it: a C0 or C1 control or DEL (unicode.IsControl), U+2028/U+2029, or a
-// bidirectional embedding, override or isolate (text that reorders what
-// follows it).
-func unsafeRune(r rune) bool {
-	switch {
-	case unicode.IsControl(r):
-		return true
-	case r == '\u2028', r == '\u2029':
-		return true
-	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
-		return true
-	}
-	return false
+		fmt.Fprintf(tw, "  %s\t%s\n", spec, usage)
+	})
+	fmt.Fprintf(tw, "  %s\t%s\n", "-h, --help", "show this help")
+	tw.Flush()
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
 )
@@ -21,9 +23,9 @@ browser, not to a log. The user must exist, unless --first-name,
 		flags: func(fs *flag.FlagSet, o *options) {
 			fs.StringVar(&o.redirectTo, "redirect-to", "", "a `PATH` in the member app to land on, e.g. /members/curriculum?chapter=6")
 			fs.StringVar(&o.returnURL, "return-url", "", "an absolute http(s) `URL` to send the person to after logout")
-			fs.StringVar(&o.firstName, "first-name", "", "create the user if needed: first name")
-			fs.StringVar(&o.lastName, "last-name", "", "create the user if needed: last name")
-			fs.StringVar(&o.email, "email", "", "create the user if needed: e-mail address")
+			fs.StringVar(&o.firstName, "first-name", "", "to create the user if needed: its first `NAME`")
+			fs.StringVar(&o.lastName, "last-name", "", "to create the user if needed: its last `NAME`")
+			fs.StringVar(&o.email, "email", "", "to create the user if needed: its e-mail `ADDRESS`")
 			deriveFlag(fs, o)
 		},
 	}}
@@ -41,10 +43,33 @@ func ssoLink(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer c.close()
-	link, err := c.client.SSO.LoginURL(ctx, inv.userID(), params, lo)
+	id := inv.userID()
+	link, err := c.client.SSO.LoginURL(ctx, id, params, lo)
+	if missing := missingUserFlags(o); errors.Is(err, partnerapi.ErrValidation) && len(missing) > 0 {
+		// The API ignores the fields for a user that exists and requires
+		// them to create one: a refusal here means the user is not there.
+		what := "pass --first-name, --last-name and --email to create it"
+		if len(missing) < 3 {
+			what = "creating it needs " + strings.Join(missing, " and ") + " too"
+		}
+		return fmt.Errorf("sso-link: user %q does not exist: %s (the server said: %s)", id, what, errText(err))
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(inv.stdout, link)
+	fmt.Fprintln(inv.stdout, printable(link))
 	return nil
+}
+
+// missingUserFlags lists the user fields of sso-link that were not given.
+func missingUserFlags(o *options) []string {
+	var missing []string
+	for _, f := range []struct{ flag, value string }{
+		{"--first-name", o.firstName}, {"--last-name", o.lastName}, {"--email", o.email},
+	} {
+		if f.value == "" {
+			missing = append(missing, f.flag)
+		}
+	}
+	return missing
 }

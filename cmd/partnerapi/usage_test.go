@@ -3,12 +3,16 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
+// sdkOption matches the name of an option of the SDK (WithAllowInsecureHTTP).
+var sdkOption = regexp.MustCompile(`\bWith[A-Z]`)
+
 // Usage and configuration errors: exit 2, nothing on stdout, one line on
-// stderr, no request.
+// stderr, no request, no advice the CLI's user cannot follow.
 func TestUsageErrors(t *testing.T) {
 	f := newFixture(t)
 	csvPath := filepath.Join(t.TempDir(), "r.csv")
@@ -28,13 +32,19 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", f.env, nil, "no command"},
 		{"unknown command", f.env, []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"group alone", f.env, []string{"keys"}, "keys needs a subcommand"},
-		{"unknown subcommand", f.env, []string{"keys", "frob"}, "keys needs a subcommand"},
+		{"group alone", f.env, []string{"keys"}, "keys needs a subcommand: list, create, rename, delete, rotate"},
+		{"unknown subcommand", f.env, []string{"keys", "frob"}, `unknown command "keys frob"; keys takes list, create, rename, delete, rotate`},
+		{"near subcommand", f.env, []string{"users", "track", "u1"}, `unknown command "users track" (did you mean "users tracks"?); users takes sync, tracks, interviews`},
+		{"near subcommand after a flag", f.env, []string{"users", "--json", "interview", "u1"}, `unknown command "users interview" (did you mean "users interviews"?)`},
+		{"near command", f.env, []string{"user", "tracks", "u1"}, `unknown command "user" (did you mean "users"?); the commands are users, sso-link, keys`},
+		{"timeout without unit", f.env, []string{"users", "tracks", "u1", "--timeout", "5"}, `invalid value "5" for flag --timeout: a unit is needed: 5s`},
+		{"negative timeout", f.env, []string{"users", "tracks", "u1", "--timeout", "-5s"}, `--timeout: a duration cannot be negative`},
 		{"missing argument", f.env, []string{"keys", "create"}, "takes 1 argument"},
 		{"extra argument", f.env, []string{"users", "tracks", "a", "b"}, "takes 1 argument"},
-		{"unknown flag", f.env, []string{"keys", "list", "--nope"}, "flag provided but not defined"},
+		{"unknown flag", f.env, []string{"keys", "list", "--nope"}, "flag provided but not defined: --nope (see partnerapi keys list --help)"},
 		{"flag of another command", f.env, []string{"keys", "list", "--dry-run"}, "flag provided but not defined"},
-		{"bad flag value", f.env, []string{"users", "sync", csvPath, "--concurrency", "many"}, "invalid value"},
+		{"bad flag value", f.env, []string{"users", "sync", csvPath, "--concurrency", "many"}, `invalid value "many" for flag --concurrency`},
+		{"flag without value", f.env, []string{"users", "tracks", "u1", "--org"}, "flag needs an argument: --org"},
 		{"zero concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "0"}, "--concurrency must be from 1 to 256, got 0"},
 		{"too much concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "257"}, "--concurrency must be from 1 to 256, got 257"},
 		{"huge concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "1000000000"}, "--concurrency must be from 1 to 256"},
@@ -46,6 +56,8 @@ func TestUsageErrors(t *testing.T) {
 		{"no org", keyOnly, []string{"users", "tracks", "u1"}, "no organization: set PARTNERAPI_ORG"},
 		{"bad org", append([]string{"PARTNERAPI_ORG=not a host"}, keyOnly...), []string{"users", "tracks", "u1"}, "configuration:"},
 		{"plain http", append([]string{"PARTNERAPI_BASE_URL=http://example.com"}, keyOnly...), []string{"users", "tracks", "u1"}, "plain http"},
+		{"plain http says what to do", keyOnly, []string{"keys", "list", "--partner", f.p.ID, "--base-url", "http://example.com:8080/x"},
+			"is plain http to example.com:8080, a host that is not this machine: the API key would travel unencrypted. Use https://example.com:8080, or plain http only to localhost, 127.0.0.1 or [::1]"},
 		{"bad partner_id", f.env, []string{"users", "tracks", "a b"}, "invalid partner_id"},
 		{"bad key id", f.env, []string{"keys", "rotate", "nope"}, "24 hex digits"},
 		{"bad key id delete", f.env, []string{"keys", "delete", "nope"}, "not an ObjectId"},
@@ -53,13 +65,17 @@ func TestUsageErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(f.srv.Requests())
-			r := runCLI(t, tc.env, []string{f.p.APIKey}, "", tc.args...)
+			r := runCLI(t, tc.env, f.secrets(), "", tc.args...)
 			wantCode(t, r, 2, tc.args...)
 			if r.stdout != "" {
 				t.Fatalf("stdout: %q", r.stdout)
 			}
-			if msg := oneErrorLine(t, r); !strings.Contains(msg, tc.want) {
+			msg := oneErrorLine(t, r)
+			if !strings.Contains(msg, tc.want) {
 				t.Fatalf("stderr %q does not say %q", msg, tc.want)
+			}
+			if sdkOption.MatchString(msg) {
+				t.Fatalf("stderr %q suggests an SDK option, which the CLI cannot set", msg)
 			}
 			if n := len(f.srv.Requests()); n != before {
 				t.Fatalf("%d request(s) sent for a usage error", n-before)

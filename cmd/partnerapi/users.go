@@ -20,8 +20,8 @@ func usersCommands() []*command {
 			flags: func(fs *flag.FlagSet, o *options) {
 				fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and send nothing (needs no configuration)")
 				fs.BoolVar(&o.deriveIDs, "derive-ids", false, "turn partner_ids that break the rules (e.g. e-mail addresses) into valid ones with partnerid.Derive")
-				fs.StringVar(&o.mapOut, "map-out", "", "with --derive-ids, write the `FILE` line,source_id,partner_id for every derived id")
-				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once (`N` from 1 to 256)")
+				fs.StringVar(&o.mapOut, "map-out", "", "with --derive-ids, write every derived id to `FILE`, as CSV: line,source_id,partner_id")
+				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once, `N` from 1 to 256")
 			},
 		},
 		{
@@ -116,7 +116,7 @@ func usersInterviews(ctx context.Context, inv *invocation) error {
 		return writeJSON(inv.stdout, ivs)
 	}
 	if len(ivs) == 0 {
-		fmt.Fprintln(inv.stderr, "no interviews")
+		inv.say("no interviews")
 		return nil
 	}
 	tw := newTable(inv.stdout)

@@ -19,7 +19,7 @@ func TestUsersTracks(t *testing.T) {
 	}
 	r := f.run(t, "users", "tracks", "u1")
 	wantCode(t, r, 0)
-	if !strings.Contains(r.stdout, "Fast Track: 40% (2/5 steps)") || !strings.Contains(r.stdout, "[x] 2. Tell me about yourself") {
+	if !strings.Contains(r.stdout, "Fast Track: 40% (2/5 steps)") || !strings.Contains(r.stdout, "[x] 1. Tell me about yourself") { // the docs' first Fast Track step
 		t.Fatalf("tracks:\n%s", r.stdout)
 	}
 	// --json before or after the argument: the same bare array.
@@ -179,5 +179,24 @@ func TestUsersTablesStripControlCharacters(t *testing.T) {
 	decodeJSON(t, r.stdout, '[', &ivs)
 	if len(ivs) != 1 || ivs[0].Title != evil || strings.Contains(r.stdout, "\x1b") {
 		t.Fatalf("--json: %q", r.stdout)
+	}
+}
+
+// sso-link for a user that does not exist says to pass the fields that
+// create it, naming the ones missing when some were given.
+func TestSSOLinkUnknownUser(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sso-link", "nobody"}, `partnerapi: sso-link: user "nobody" does not exist: pass --first-name, --last-name and --email to create it (the server said: POST `},
+		{[]string{"sso-link", "nobody", "--email", "n@example.com"}, `partnerapi: sso-link: user "nobody" does not exist: creating it needs --first-name and --last-name too (the server said: POST `},
+	} {
+		r := f.run(t, tc.args...)
+		wantCode(t, r, exitFailed, tc.args...)
+		if got := oneErrorLine(t, r); !strings.HasPrefix(got, tc.want) || r.stdout != "" {
+			t.Errorf("%v: %s\nwant it to start with %s", tc.args, got, tc.want)
+		}
 	}
 }

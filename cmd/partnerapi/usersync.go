@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -21,19 +20,23 @@ rate limited.
 
 The CSV needs a header row naming the columns partner_id, first_name,
 last_name and email, in any order and any letter case; other columns are
-ignored. A UTF-8 BOM, CRLF line ends, quoted fields (with commas or quotes)
-and blank lines are fine; fields are trimmed of surrounding spaces. FILE
-"-" reads stdin.
+ignored. A UTF-8 BOM, CRLF line ends, quoted fields (with commas, quotes
+or line breaks) and blank lines are fine; fields are trimmed of
+surrounding spaces. FILE "-" reads stdin.
 
 Every row that fails - bad partner_id, a missing field, malformed CSV, a
 partner_id already on an earlier line, or refused by the server - is
 reported on stderr as "line N: ...", N the physical line of the file where
-the row starts; the others go on. A partner_id that repeats an earlier
-line's (after --derive-ids) is not sent: it is reported as
+the row starts; the others go on. A quote that opens a field and never
+properly closes fails the row of its line, and reading goes on with the
+next line. A line longer than 1 MiB fails as one row; it is skipped, not
+read into memory. A partner_id that repeats an earlier line's (after
+--derive-ids) is not sent: it is reported as
 "line N: partner_id "x" repeats line M", so a refusal from the server
 names exactly one line. The summary goes to stdout (--json: an object with
-the counts and the failed rows). Exit 1 if any row failed; 2 if the file
-or header is unusable.
+the counts and the failed rows, each with its line, its partner_id when
+it has one, and the error). Exit 1 if any row failed; 2 if the file or
+header is unusable.
 
 The first row to send goes alone, before the others: if the server
 refuses it with 401 or 403, the key is wrong or may not use the users
@@ -44,7 +47,9 @@ refused (401): no row was synced" (or 403; exit 1).
 partner_id that breaks the rules (an e-mail address, say) by
 partnerid.Derive(id), a stable valid id; valid ids are kept as they are.
 The derived ids are not printed row by row: --map-out FILE writes them as
-CSV (line,source_id,partner_id), and users tracks/interviews/sso-link take
+CSV (line,source_id,partner_id; a cell that starts with = + - @, a tab or
+a carriage return gets a leading ' so that a spreadsheet shows it as text
+instead of running it), and users tracks/interviews/sso-link take
 --derive-ids to find a user by its original id.
 
 --concurrency is from 1 to 256.
@@ -57,8 +62,11 @@ for a million rows), plus the failed rows.`
 
 // rowFailure is a row that failed, as reported.
 type rowFailure struct {
-	Line      int    `json:"line"`
-	PartnerID string `json:"partner_id,omitempty"` // the partner_id sent (after --derive-ids)
+	Line int `json:"line"`
+	// The row's partner_id, whenever it has one (after --derive-ids when
+	// it was sent); as far as it could be read for a row that is not
+	// valid CSV.
+	PartnerID string `json:"partner_id,omitempty"`
 	Error     string `json:"error"`
 	// Named: Error names the partner_id itself, so the line does not
 	// repeat it.
@@ -92,12 +100,12 @@ func usersSync(ctx context.Context, inv *invocation) error {
 	res := &syncResult{DryRun: o.dryRun, Failed: []rowFailure{}}
 	report := func(fl rowFailure) {
 		res.Failed = append(res.Failed, fl)
-		fmt.Fprintln(inv.stderr, fl.String())
+		inv.say("%s", fl)
 	}
 
 	// Pass 1: check every row, report the bad ones and the repeated ids,
 	// count the rows to send.
-	pl, err := checkRoster(f, o, res, report)
+	pl, err := checkRoster(inv, f, res, report)
 	if err != nil {
 		return err
 	}
@@ -163,7 +171,7 @@ func forEachRow(f io.ReadSeeker, fn func(rosterRow) bool) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	rr, err := newRosterReader(f)
+	rr, err := newRosterReader(f, userColumns...)
 	if err != nil {
 		var he *headerError
 		if errors.As(err, &he) {
@@ -242,36 +250,38 @@ func hashID(id string) uint64 {
 // hash seen before makes the line a suspect, and the suspects are
 // confirmed by reading the ids of the lines they would repeat, so a
 // collision of hashes never drops a row.
-func checkRoster(f io.ReadSeeker, o *options, res *syncResult, report func(rowFailure)) (*plan, error) {
-	var mapW *csv.Writer
+func checkRoster(inv *invocation, f io.ReadSeeker, res *syncResult, report func(rowFailure)) (pl *plan, err error) {
+	o := inv.opts
+	var mapW *safeCSVWriter
 	if o.mapOut != "" {
-		mf, err := os.Create(o.mapOut)
+		mf, err := inv.createFile(o.mapOut)
 		if err != nil {
 			return nil, &configError{msg: "users sync: --map-out: " + err.Error()}
 		}
-		defer mf.Close()
-		mapW = csv.NewWriter(mf)
-		mapW.Write([]string{"line", "source_id", "partner_id"})
+		defer func() {
+			if cerr := mf.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("users sync: --map-out: %w", cerr)
+			}
+		}()
+		mapW = newSafeCSVWriter(mf)
+		mapW.Write("line", "source_id", "partner_id")
 	}
-	pl := &plan{}
+	pl = &plan{}
 	seen := make(map[uint64]int) // hash of a partner_id → the first line with it
 	var suspects []repeat
-	err := forEachRow(f, func(row rosterRow) bool {
+	err = forEachRow(f, func(row rosterRow) bool {
 		res.Rows++
 		id, derived, err := resolveRow(row, o.deriveIDs)
 		if err != nil {
-			fl := rowFailure{Line: row.Line, Error: err.Error()}
-			if row.Err != nil { // an invalid id names itself in its message
-				fl.PartnerID = row.PartnerID
-			}
-			report(fl)
+			// The error of an invalid id names the id; the others do not.
+			report(rowFailure{Line: row.Line, PartnerID: row.PartnerID, Error: err.Error(), Named: row.Err == nil})
 			return true
 		}
 		pl.sendable++
 		if derived {
 			res.Derived++
 			if mapW != nil {
-				mapW.Write([]string{strconv.Itoa(row.Line), row.PartnerID, id})
+				mapW.Write(strconv.Itoa(row.Line), row.PartnerID, id)
 			}
 		}
 		h := hashID(id)
@@ -287,8 +297,7 @@ func checkRoster(f io.ReadSeeker, o *options, res *syncResult, report func(rowFa
 		return nil, err
 	}
 	if mapW != nil {
-		mapW.Flush()
-		if err := mapW.Error(); err != nil {
+		if err := mapW.Flush(); err != nil {
 			return nil, fmt.Errorf("users sync: --map-out: %w", err)
 		}
 	}
@@ -406,7 +415,7 @@ func sendRoster(ctx context.Context, inv *invocation, f io.ReadSeeker, pl *plan,
 				return yield(rec)
 			})
 		}
-		bar := newProgress(inv.stderr, isTerminal(inv.stderr, inv.getenv), pl.sendable)
+		bar := newProgress(inv.stderr, inv.stderrTTY, pl.sendable)
 		bar.update(done) // drawn only now: a refused key shows no progress
 		last := done
 		sr, syncErr = c.client.Users.Sync(ctx, rest, &partnerapi.SyncOptions{

@@ -102,7 +102,7 @@ func TestSyncAllGoodExitsZero(t *testing.T) {
 		t.Fatalf("result: %+v", res)
 	}
 	// Again: both refreshed. The roster from stdin ("-").
-	r = runCLI(t, f.env, []string{f.p.APIKey}, "partner_id,first_name,last_name,email\na1,A,One,a1@example.com\na2,A,Two,a2@example.com\n",
+	r = runCLI(t, f.env, f.secrets(), "partner_id,first_name,last_name,email\na1,A,One,a1@example.com\na2,A,Two,a2@example.com\n",
 		"users", "sync", "-", "--json")
 	wantCode(t, r, 0)
 	decodeJSON(t, r.stdout, '{', &res)
@@ -283,7 +283,7 @@ func TestSyncWrongKeyIsOneLine(t *testing.T) {
 	path := writeFile(t, b.String())
 	for _, args := range [][]string{{"users", "sync", path}, {"users", "sync", path, "--json", "--concurrency", "16"}} {
 		before := len(f.srv.Requests())
-		r := runCLI(t, env, []string{canary, f.p.APIKey}, "", args...)
+		r := runCLI(t, env, append([]string{canary}, f.secrets()...), "", args...)
 		wantCode(t, r, 1, args...)
 		if r.stdout != "" {
 			t.Errorf("%v: stdout: %q", args, r.stdout)
@@ -321,4 +321,128 @@ func TestConfirmRepeatsCollision(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(repeat{})); diff != "" {
 		t.Fatalf("repeats (-want +got):\n%s", diff)
 	}
+}
+
+// An unbalanced quote fails the row of its line only: the next line is a
+// row of its own, the counts are right, and the failed rows carry their
+// partner_id.
+func TestSyncUnbalancedQuoteFailsOneRow(t *testing.T) {
+	f := newFixture(t)
+	const unbalanced = "partner_id,first_name,last_name,email\n" + // 1
+		"a1,Ann,Lee,a1@example.com\n" + // 2
+		"a2,\"Bob,Ray,a2@example.com\n" + // 3: the quote never closes
+		"a3,Cy,Doe,a3@example.com\n" + // 4
+		"a4,\"Dee\",Moe,a4@example.com\n" + // 5
+		"a5,Eve,\"Poe,a5@example.com\n" + // 6: the next quote, on line 7, does not close it
+		"a6,\"Fay, Jr.\",Fox,a6@example.com\n" // 7
+	path := writeFile(t, unbalanced)
+	wantFailed := []rowFailure{
+		{Line: 3, PartnerID: "a2", Error: "not valid CSV: field 2 opens a quote that is not closed on its line"},
+		{Line: 6, PartnerID: "a5", Error: "not valid CSV: field 3 opens a quote that is not closed on its line"},
+	}
+
+	r := f.run(t, "users", "sync", path, "--dry-run", "--json")
+	wantCode(t, r, 1)
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	if diff := cmp.Diff(wantFailed, res.Failed); diff != "" || res.Rows != 6 {
+		t.Fatalf("dry run: %d rows; failed (-want +got):\n%s", res.Rows, diff)
+	}
+
+	r = f.run(t, "users", "sync", path, "--json")
+	wantCode(t, r, 1)
+	res = syncResult{}
+	decodeJSON(t, r.stdout, '{', &res)
+	if diff := cmp.Diff(wantFailed, res.Failed); diff != "" || res.Rows != 6 || res.Created != 4 || res.Refreshed != 0 {
+		t.Fatalf("rows %d, created %d, refreshed %d; failed (-want +got):\n%s", res.Rows, res.Created, res.Refreshed, diff)
+	}
+	bodies := f.userBodies(t)
+	if len(bodies) != 4 || bodies["a6"]["first_name"] != "Fay, Jr." || bodies["a4"]["first_name"] != "Dee" {
+		t.Fatalf("sent: %v", bodies)
+	}
+	for _, want := range []string{
+		`line 3: partner_id "a2": not valid CSV: field 2 opens a quote that is not closed on its line`,
+		"users sync: 2 of 6 rows failed",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+// A line of megabytes is one failed row, refused with its size and the
+// partner_id read from its start; the rows around it are synced.
+func TestSyncHugeLineFailsOneRow(t *testing.T) {
+	f := newFixture(t)
+	huge := "partner_id,first_name,last_name,email\n" +
+		"a1,Ann,Lee,a1@example.com\n" +
+		"a2,\"" + strings.Repeat("x", 3<<20) + "\",Ray,a2@example.com\n" +
+		"a3,Cy,Doe,a3@example.com\n"
+	r := f.run(t, "users", "sync", writeFile(t, huge), "--json")
+	wantCode(t, r, 1)
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	want := []rowFailure{{Line: 3, PartnerID: "a2", Error: "not valid CSV: the line is 3.0 MiB long; a row may have at most 1.0 MiB (is this the right file?)"}}
+	if diff := cmp.Diff(want, res.Failed); diff != "" || res.Rows != 3 || res.Created != 2 {
+		t.Fatalf("rows %d, created %d; failed (-want +got):\n%s", res.Rows, res.Created, diff)
+	}
+}
+
+// Every failed row of --json carries the partner_id it had, whatever made
+// it fail; the text line names it once.
+func TestSyncFailuresCarryPartnerID(t *testing.T) {
+	f := newFixture(t)
+	r := f.run(t, "users", "sync", writeFile(t, roster), "--dry-run", "--json")
+	wantCode(t, r, 1)
+	var res syncResult
+	decodeJSON(t, r.stdout, '{', &res)
+	got := map[int]string{}
+	for _, fl := range res.Failed {
+		got[fl.Line] = fl.PartnerID
+	}
+	if want := map[int]string{5: "bad id", 7: "nolast", 8: "mail@example.com"}; !cmp.Equal(want, got) {
+		t.Fatalf("partner_id of the failed rows: %v, want %v", got, want)
+	}
+	r = f.run(t, "users", "sync", writeFile(t, roster), "--dry-run")
+	if !strings.Contains(r.stderr, "line 5: invalid partner_id \"bad id\": ") || strings.Contains(r.stderr, `partner_id "bad id": invalid`) {
+		t.Fatalf("stderr:\n%s", r.stderr)
+	}
+}
+
+// --map-out writes source ids that a spreadsheet would run as formulas as
+// text.
+func TestSyncMapOutIsFormulaSafe(t *testing.T) {
+	f := newFixture(t)
+	ids := []string{"=1+2@x", "+cmd|' /C calc'!A0", "-lead dash", "@SUM(A1)"}
+	var b strings.Builder
+	b.WriteString("partner_id,first_name,last_name,email\n")
+	for _, id := range ids {
+		b.WriteString("\"" + id + "\",F,L,e@example.com\n")
+	}
+	mapPath := filepath.Join(t.TempDir(), "map.csv")
+	r := f.run(t, "users", "sync", writeFile(t, b.String()), "--derive-ids", "--map-out", mapPath, "--dry-run")
+	wantCode(t, r, 0)
+	m, err := os.ReadFile(mapPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "line,source_id,partner_id\n"
+	for i, id := range ids {
+		derived := partnerid.Derive(id)
+		if strings.ContainsAny(derived[:1], "=+-@") {
+			derived = "'" + derived
+		}
+		want += strconv.Itoa(i+2) + "," + csvQuote("'"+id) + "," + derived + "\n"
+	}
+	if string(m) != want {
+		t.Fatalf("map file:\n%s\nwant:\n%s", m, want)
+	}
+}
+
+// csvQuote quotes a cell as encoding/csv writes it.
+func csvQuote(s string) string {
+	if strings.ContainsAny(s, ",\"\n\r") || strings.HasPrefix(s, " ") {
+		return "\"" + strings.ReplaceAll(s, "\"", "\"\"") + "\""
+	}
+	return s
 }

@@ -8,7 +8,8 @@
 //	go run ./examples/keyrotation
 //
 // Against the real keys API set PARTNERAPI_PARTNER (the partner's ObjectId)
-// and PARTNERAPI_KEYS_KEY (or PARTNERAPI_KEY), the key to rotate.
+// and PARTNERAPI_KEYS_KEY, the TicketsCloud key to rotate (a Big Interview
+// key is another company's credential: the keys API refuses it).
 package main
 
 import (
@@ -36,7 +37,7 @@ func run(ctx context.Context) error {
 	partner, oldKey, opts, done := config()
 	defer done()
 
-	oldClient, err := partnerapi.NewClient(oldKey, opts...)
+	oldClient, err := keysClient(oldKey, opts)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Printf("created key %s (%q)\n", created.ID, created.Name)
 
-	newClient, err := partnerapi.NewClient(created.Key.Reveal(), opts...)
+	newClient, err := keysClient(created.Key.Reveal(), opts)
 	if err == nil {
 		_, err = newClient.APIKeys.List(ctx, partner, nil)
 	}
@@ -75,6 +76,11 @@ func run(ctx context.Context) error {
 	return nil
 }
 
+// keysClient is a client for the TicketsCloud keys API alone, on key.
+func keysClient(key string, opts []partnerapi.Option) (*partnerapi.Client, error) {
+	return partnerapi.NewClient(key, append(opts[:len(opts):len(opts)], partnerapi.WithKeysAPIKey(key))...)
+}
+
 // keyID finds the id of the key the client runs with.
 func keyID(ctx context.Context, c *partnerapi.Client, partner, key string) (string, error) {
 	keys, err := c.APIKeys.List(ctx, partner, nil)
@@ -94,14 +100,11 @@ func keyID(ctx context.Context, c *partnerapi.Client, partner, key string) (stri
 func config() (partner, key string, opts []partnerapi.Option, done func()) {
 	partner = os.Getenv("PARTNERAPI_PARTNER")
 	key = os.Getenv("PARTNERAPI_KEYS_KEY")
-	if key == "" {
-		key = os.Getenv("PARTNERAPI_KEY")
-	}
 	if partner != "" && key != "" {
 		return partner, key, nil, func() {}
 	}
 	srv := mockserver.New()
 	p := srv.AddPartner("xyz")
 	fmt.Printf("using the embedded fake at %s\n", srv.URL)
-	return p.ID, p.APIKey, []partnerapi.Option{partnerapi.WithBaseURL(srv.URL)}, srv.Close
+	return p.ID, p.KeysAPIKey, []partnerapi.Option{partnerapi.WithBaseURL(srv.URL)}, srv.Close
 }

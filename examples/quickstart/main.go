@@ -1,15 +1,17 @@
 // Command quickstart walks the whole SDK in a few printed lines: create a
-// user, make an SSO link, read progress, create an anonymous user, and
-// create, rename and delete an API key.
+// user, make an SSO link, read progress, create an anonymous user, find the
+// TicketsCloud partner, and create, rename and delete an API key.
 //
 // With no environment it runs against the embedded fake (mockserver), so it
 // needs no credentials and no network:
 //
 //	go run ./examples/quickstart
 //
-// With PARTNERAPI_ORG and PARTNERAPI_KEY set it runs against the real
-// services; PARTNERAPI_PARTNER (the TicketsCloud partner ObjectId) and
-// optionally PARTNERAPI_KEYS_KEY enable the API-key steps.
+// With PARTNERAPI_ORG and PARTNERAPI_KEY (a Big Interview key) set it runs
+// against the real services; PARTNERAPI_KEYS_KEY (a TicketsCloud key: the
+// two companies' keys are separate credentials) enables the partner and
+// API-key steps, and PARTNERAPI_PARTNER names the partner ObjectId when the
+// key may see several.
 package main
 
 import (
@@ -35,7 +37,7 @@ func run(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
-	client, partner, done, err := connect()
+	client, keysAPI, partner, done, err := connect()
 	if err != nil {
 		return err
 	}
@@ -76,9 +78,21 @@ func run(ctx context.Context) error {
 			anon.PartnerID, anon.Token.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 
-	if partner == "" {
-		fmt.Println("API keys: skipped (set PARTNERAPI_PARTNER to the partner's ObjectId)")
+	if !keysAPI {
+		fmt.Println("partner and API keys: skipped (set PARTNERAPI_KEYS_KEY to a TicketsCloud key)")
 		return nil
+	}
+	if partner == "" {
+		// A TicketsCloud key sees its own partner: that is its ObjectId.
+		partners, err := client.Partners.List(ctx, &partnerapi.ListPartnersOptions{Fields: []string{"id", "name"}})
+		if err != nil {
+			return fmt.Errorf("find the partner: %w", err)
+		}
+		if len(partners) != 1 {
+			return fmt.Errorf("the key sees %d partners: set PARTNERAPI_PARTNER to the one to use", len(partners))
+		}
+		partner = partners[0].ID
+		fmt.Printf("TicketsCloud partner %q: %s\n", partners[0].Name, partner)
 	}
 	key, err := client.APIKeys.Create(ctx, partner, "quickstart")
 	if err != nil {
@@ -103,33 +117,36 @@ func run(ctx context.Context) error {
 }
 
 // connect returns a Client for the real services when PARTNERAPI_ORG and
-// PARTNERAPI_KEY are set, and otherwise starts the embedded fake.
-func connect() (client *partnerapi.Client, partner string, done func(), err error) {
+// PARTNERAPI_KEY are set, and otherwise starts the embedded fake. keysAPI
+// reports whether the client has a TicketsCloud key; partner is
+// PARTNERAPI_PARTNER ("" to look it up).
+func connect() (client *partnerapi.Client, keysAPI bool, partner string, done func(), err error) {
 	org, key := os.Getenv("PARTNERAPI_ORG"), os.Getenv("PARTNERAPI_KEY")
 	if org == "" && key == "" {
 		srv := mockserver.New()
 		p := srv.AddPartner("xyz", mockserver.AllowAnonymous())
-		client, err = partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+		client, err = srv.NewClient(p) // p.APIKey for Big Interview, p.KeysAPIKey for TicketsCloud
 		if err != nil {
 			srv.Close()
-			return nil, "", nil, err
+			return nil, false, "", nil, err
 		}
 		fmt.Printf("using the embedded fake at %s (set PARTNERAPI_ORG and PARTNERAPI_KEY for the real services)\n", srv.URL)
-		return client, p.ID, srv.Close, nil
+		return client, true, "", srv.Close, nil
 	}
 	if org == "" || key == "" {
-		return nil, "", nil, errors.New("set both PARTNERAPI_ORG and PARTNERAPI_KEY, or neither to use the embedded fake")
+		return nil, false, "", nil, errors.New("set both PARTNERAPI_ORG and PARTNERAPI_KEY, or neither to use the embedded fake")
 	}
 	opts := []partnerapi.Option{partnerapi.WithOrganization(org)}
-	if k := os.Getenv("PARTNERAPI_KEYS_KEY"); k != "" {
-		opts = append(opts, partnerapi.WithKeysAPIKey(k))
+	keysKey := os.Getenv("PARTNERAPI_KEYS_KEY")
+	if keysKey != "" {
+		opts = append(opts, partnerapi.WithKeysAPIKey(keysKey))
 	}
 	client, err = partnerapi.NewClient(key, opts...)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, false, "", nil, err
 	}
 	fmt.Printf("using the real services for organization %s\n", org)
-	return client, os.Getenv("PARTNERAPI_PARTNER"), func() {}, nil
+	return client, keysKey != "", os.Getenv("PARTNERAPI_PARTNER"), func() {}, nil
 }
 
 // maskToken hides the SSO token in a login link before it is printed: the

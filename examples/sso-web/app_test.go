@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
@@ -22,7 +21,7 @@ func startApp(t *testing.T) (*mockserver.Server, *httptest.Server) {
 	fake := mockserver.New()
 	t.Cleanup(fake.Close)
 	partner := fake.AddPartner("acme")
-	client, err := partnerapi.NewClient(partner.APIKey, partnerapi.WithBaseURL(fake.URL))
+	client, err := fake.NewClient(partner)
 	if err != nil {
 		t.Fatal(err)
 	}

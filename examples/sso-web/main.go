@@ -103,7 +103,7 @@ func connect(getenv func(string) string, stdout io.Writer) (client *partnerapi.C
 	}
 	fake := mockserver.New()
 	partner := fake.AddPartner("acme")
-	client, err = partnerapi.NewClient(partner.APIKey, partnerapi.WithBaseURL(fake.URL))
+	client, err = fake.NewClient(partner)
 	if err != nil {
 		fake.Close()
 		return nil, nil, err

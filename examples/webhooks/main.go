@@ -56,7 +56,7 @@ func run(w io.Writer) error {
 	fmt.Fprintf(out, "fake Big Interview running, clock at %s; webhook registered for organization %q\n",
 		srv.Now().Format(time.RFC3339), p.Org)
 
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
+	client, err := srv.NewClient(p)
 	if err != nil {
 		return err
 	}

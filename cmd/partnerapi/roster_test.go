@@ -13,7 +13,7 @@ import (
 // readAll reads every row of a roster, with each row's error as text.
 func readAll(t *testing.T, in string) []rosterRow {
 	t.Helper()
-	rr, err := newRosterReader(strings.NewReader(in))
+	rr, err := newRosterReader(strings.NewReader(in), userColumns...)
 	if err != nil {
 		t.Fatalf("header: %v", err)
 	}
@@ -91,7 +91,7 @@ func TestRosterReaderPhysicalLines(t *testing.T) {
 		{Line: 6, ID: "q2", First: "Multi\nLine", Last: "Doe", Email: "q@example.com"},
 		{Line: 9, ID: "m3", First: "Mo", Email: "mo@example.com", Err: "missing last_name"},
 		{Line: 10, ID: "r4", First: "Ragged", Err: "missing last_name, email"},
-		{Line: 11, Err: `not valid CSV: extraneous or missing " in quoted-field`},
+		{Line: 11, ID: "bad", Err: `not valid CSV: extraneous or missing " in quoted-field`}, // the fields before the error are read
 		{Line: 12, ID: "ok5", First: "Ok", Last: "Five", Email: "ok@example.com"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -116,7 +116,7 @@ func TestRosterReaderHeaderErrors(t *testing.T) {
 		{"bad csv", "partner_id,\"first_name\n", "line 1: the header row is not valid CSV"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := newRosterReader(strings.NewReader(tc.in))
+			_, err := newRosterReader(strings.NewReader(tc.in), userColumns...)
 			var he *headerError
 			if !errors.As(err, &he) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want a header error containing %q", err, tc.want)

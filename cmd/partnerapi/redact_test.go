@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	canary       = "c4a4a7c0ffee0123456789abcdef0042" // the credential no output may hold
+	otherKey     = "0badc0de0badc0de0badc0de0badc0de" // the key, when the canary is put elsewhere
+	stubPartner  = "0123456789abcdef0123abcd"
+	stubBaseURL  = "https://api.example"
+	rosterHeader = "partner_id,first_name,last_name,email\n"
+)
+
+// canaryCarriers are the ways a configuration can carry the canary: as
+// the key, or pasted into another setting by mistake. reaches: some
+// command sends it where a server or the SDK puts it into text.
+var canaryCarriers = []struct {
+	name    string
+	env     map[string]string
+	args    []string
+	reaches bool
+}{
+	{"PARTNERAPI_KEY", map[string]string{envKey: canary, envBaseURL: stubBaseURL, envPartner: stubPartner}, nil, true},
+	{"--key in upper case", map[string]string{envBaseURL: stubBaseURL, envPartner: stubPartner}, []string{"--key=" + strings.ToUpper(canary)}, true},
+	{"PARTNERAPI_KEYS_KEY", map[string]string{envKey: otherKey, envKeysKey: canary, envBaseURL: stubBaseURL, envPartner: stubPartner}, nil, true},
+	{"--keys-key", map[string]string{envKey: otherKey, envBaseURL: stubBaseURL, envPartner: stubPartner}, []string{"--keys-key", canary}, true},
+	{"PARTNERAPI_ORG and PARTNERAPI_KEY swapped", map[string]string{envOrg: canary, envKey: "acme", envPartner: stubPartner}, nil, true},
+	{"--org", map[string]string{envKey: otherKey, envPartner: stubPartner}, []string{"--org", canary}, true},
+	{"a key in the base URL's path", map[string]string{envKey: otherKey, envBaseURL: "https://proxy.example/" + canary + "/", envPartner: stubPartner}, nil, true},
+	{"a key as --base-url's path", map[string]string{envKey: otherKey, envPartner: stubPartner}, []string{"--base-url", "https://proxy.example/" + canary}, true},
+	{"a key as the partner", map[string]string{envKey: otherKey, envBaseURL: stubBaseURL, envPartner: canary}, nil, false},
+	{"a key as --partner", map[string]string{envKey: otherKey, envBaseURL: stubBaseURL}, []string{"--partner", canary}, false},
+	{"a key in the base URL's query", map[string]string{envKey: otherKey, envBaseURL: stubBaseURL + "/?key=" + canary, envPartner: stubPartner}, nil, false},
+	{"a key as the base URL's password", map[string]string{envKey: otherKey, envBaseURL: "https://u:" + canary + "@api.example", envPartner: stubPartner}, nil, false},
+	{"a key as a plain-http host", map[string]string{envKey: otherKey, envBaseURL: "http://" + canary + ".example.com", envPartner: stubPartner}, nil, false},
+	{"a key with a space in it", map[string]string{envKey: "oops " + canary, envBaseURL: stubBaseURL, envPartner: stubPartner}, nil, false},
+}
+
+// Every command, against a server that repeats the request (URL and
+// Authorization) in every answer, whichever way the configuration carries
+// the canary: the canary appears in no output and in no file the CLI
+// writes, whatever the command does (succeed, fail with the server's
+// message, fail in transport, refuse its configuration or its usage).
+func TestCanaryNeverPrinted(t *testing.T) {
+	dir := t.TempDir()
+	roster := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(roster, []byte(rosterHeader+"u1,Ann,Lee,ann@example.com\nu2,Bob,Ray,bob@example.com\nann@example.com,Ann,Lee,x@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mapOut := filepath.Join(dir, "map.csv")
+	commands := [][]string{
+		{"users", "sync", roster}, {"users", "sync", roster, "--json"}, {"users", "sync", roster, "--dry-run"},
+		{"users", "sync", roster, "--derive-ids", "--map-out", mapOut},
+		{"users", "tracks", "u1"}, {"users", "tracks", "u1", "--json"},
+		{"users", "interviews", "u1"}, {"users", "interviews", "u1", "--json"},
+		{"sso-link", "u1"}, {"sso-link", "u1", "--first-name", "A", "--last-name", "B", "--email", "e@example.com"},
+		{"keys", "list"}, {"keys", "list", "--json"}, {"keys", "create", "ci"},
+		{"keys", "rename", stubKeyID, "new"}, {"keys", "delete", stubKeyID},
+		{"keys", "rotate", stubKeyID}, {"keys", "rotate", "current"},
+	}
+	usageEchoes := [][]string{
+		{canary}, {"users", canary}, {"keys", canary, "x"},
+		{"users", "tracks", "u1", "--timeout", canary}, {"users", "sync", roster, "--concurrency", canary},
+		{"keys", "rename", canary, "x"}, {"keys", "rotate", canary},
+	}
+	for _, carrier := range canaryCarriers {
+		t.Run(carrier.name, func(t *testing.T) {
+			scrubbed := false
+			for _, mode := range []echoMode{echoSuccess, echoRefusal, echoTransport} {
+				stub := &stubServer{mode: mode}
+				for _, cmd := range commands {
+					args := append(append([]string{}, cmd...), carrier.args...)
+					r := runInProcess(t, carrier.env, stub, []string{canary}, args...)
+					if r.stdout == "" && r.stderr == "" {
+						t.Fatalf("%s %q: no output at all", mode, args)
+					}
+					scrubbed = scrubbed || strings.Contains(r.stdout+r.stderr, redactedMark)
+					if m, err := os.ReadFile(mapOut); err == nil && strings.Contains(strings.ToLower(string(m)), canary) {
+						t.Fatalf("%s %q: --map-out holds the canary:\n%s", mode, args, m)
+					}
+				}
+			}
+			if carrier.reaches && !scrubbed {
+				t.Fatal("the canary reached no text: this carrier tests nothing")
+			}
+			for _, cmd := range usageEchoes {
+				args := append(append([]string{}, cmd...), carrier.args...)
+				r := runInProcess(t, carrier.env, &stubServer{}, []string{canary}, args...)
+				if r.code != exitUsage {
+					t.Fatalf("%q: exit %d, want %d\n%s", args, r.code, exitUsage, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestRedactorFindsEveryCredential(t *testing.T) {
+	env := map[string]string{
+		envOrg:     "acme-corp-2024",                  // a name: kept
+		envPartner: stubPartner,                       // an ObjectId: kept
+		envBaseURL: "http://127.0.0.1:8080/" + canary, // a key in the path: scrubbed
+	}
+	quoteKey := `k"ey\with<odd>&chars` // printable ASCII without space: a valid key
+	r := newRedactor([]string{"users", "--keys-key", quoteKey, "--org=" + strings.ToUpper(otherKey)}, func(n string) string { return env[n] })
+	for _, tc := range []struct{ in, want string }{
+		{"GET http://127.0.0.1:8080/" + strings.ToUpper(canary) + "/api", "GET http://127.0.0.1:8080/[REDACTED]/api"},
+		{"org acme-corp-2024, partner " + stubPartner, "org acme-corp-2024, partner " + stubPartner},
+		{"https://" + otherKey + ".biginterview.com", "https://[REDACTED].biginterview.com"},
+		{"raw " + quoteKey, "raw [REDACTED]"},
+		{`json "k\"ey\\with<odd>&chars"`, `json "[REDACTED]"`},
+		{"path /k%22ey%5Cwith%3Codd%3E&chars/", "path /[REDACTED]/"},
+		{"query k%22ey%5Cwith%3Codd%3E%26chars", "query [REDACTED]"},
+	} {
+		if got := r.scrub(tc.in); got != tc.want {
+			t.Errorf("scrub(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestKeyShaped(t *testing.T) {
+	for tok, want := range map[string]bool{
+		canary:                             true,
+		strings.ToUpper(canary):            true,
+		"AbCdEfGhIjKlMnOpQrSt0":            true,  // 21 letters and digits
+		stubPartner:                        false, // an ObjectId
+		"acmecorporationinternational":     false, // no digit
+		"acme2024":                         false, // short
+		"1234567890123456789":              false, // 19
+		"organisation-with-dashes-2024-eu": false, // split by the dashes, each run short
+	} {
+		got := false
+		for _, run := range strings.FieldsFunc(tok, func(c rune) bool { return !isASCIIAlnum(c) }) {
+			got = got || keyShaped(run)
+		}
+		if got != want {
+			t.Errorf("keyShaped(%q) = %v, want %v", tok, got, want)
+		}
+	}
+}
+
+// A credential cut across writes (a progress line, a table cell) is
+// caught: the end of a write that could start one waits for the next.
+func TestRedactingWriterAcrossWrites(t *testing.T) {
+	r := newRedactor(nil, func(n string) string { return map[string]string{envKey: canary}[n] })
+	var out bytes.Buffer
+	w := r.writer(&out)
+	text := "key " + strings.ToUpper(canary) + " end; then " + canary[:10]
+	for i := 0; i < len(text); i++ {
+		if _, err := w.Write([]byte{text[i]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Contains(out.String(), canary[:10]+"\x00") || strings.Contains(strings.ToLower(out.String()), canary) {
+		t.Fatalf("written: %q", out.String())
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "key [REDACTED] end; then " + canary[:10]; out.String() != want {
+		t.Fatalf("written: %q, want %q (a prefix alone is no credential: it is written at Flush)", out.String(), want)
+	}
+}
+
+// BenchmarkRedactorScrub scrubs 1 MB of JSON-like output holding no
+// credential, with two keys configured: the cost every result pays.
+func BenchmarkRedactorScrub(b *testing.B) {
+	r := newRedactor([]string{"--key", canary, "--keys-key", strings.ToUpper(otherKey)}, func(string) string { return "" })
+	s := strings.Repeat(`{"title": "Top 10 Questions", "id": 12345, "link": "/members/curriculum?chapter=1"},`+"\n", 12000)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		r.scrub(s)
+	}
+}

@@ -1,0 +1,129 @@
+package mockserver
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Every line of the route table is served by its handler, and every other
+// method of its path gets 405 with the path's Allow, in the family's shape.
+func TestRouteTableIsServed(t *testing.T) {
+	s := New(WithoutListener())
+	p := s.AddPartner("routes", AllowAnonymous())
+	s.st.mu.RLock()
+	keyID := s.st.partners[p.ID].keys[0].id
+	s.st.mu.RUnlock()
+	serve := func(method, path string, sf *surface) *httptest.ResponseRecorder {
+		body := `{"first_name":"A","last_name":"B","email":"c@example.com"}`
+		if sf == ticketsCloudAPI {
+			body = `{"name":"n"}`
+		}
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		switch sf {
+		case bigInterviewAPI:
+			req.Header.Set("Authorization", p.APIKey)
+		case ticketsCloudAPI:
+			req.Header.Set("Authorization", "key "+p.KeysAPIKey)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	fill := strings.NewReplacer("{partner_id}", "route-user", "{partner}", p.ID, "{key}", keyID, "{$}", "")
+	if rec := serve("POST", "/api/users/route-user", bigInterviewAPI); rec.Code != 201 {
+		t.Fatalf("creating the user: %d %s", rec.Code, rec.Body)
+	}
+	allow := map[string][]string{}
+	for _, r := range s.routes() {
+		method, path, ok := strings.Cut(r.pattern, " ")
+		if !ok {
+			continue // the subtrees: 404 for the paths of no route
+		}
+		path = fill.Replace(path)
+		if method == "DELETE" {
+			defer func(path string, sf *surface) { // last: it removes the key the others use
+				if rec := serve("DELETE", path, sf); rec.Code != 200 {
+					t.Errorf("DELETE %s: %d %s", path, rec.Code, rec.Body)
+				}
+			}(path, r.surface)
+		} else if rec := serve(method, path, r.surface); rec.Code >= 400 && !(r.surface == memberApp && rec.Code == 401) { // pages without a token or session
+			t.Errorf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+		}
+		allow[path] = append(allow[path], method)
+		for _, m := range []string{"PUT", "OPTIONS", "TRACE"} {
+			rec := serve(m, path, r.surface)
+			if rec.Code != 405 || rec.Header().Get("Allow") == "" {
+				t.Errorf("%s %s: %d with Allow %q; want 405", m, path, rec.Code, rec.Header().Get("Allow"))
+			}
+			ct := rec.Header().Get("Content-Type")
+			if r.surface.fam == familyPage && !strings.HasPrefix(ct, "text/html") || r.surface.fam != familyPage && !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("%s %s: 405 as %q", m, path, ct)
+			}
+		}
+	}
+	for path, methods := range allow {
+		rec := serve("PUT", path, nil)
+		want := strings.Join(methods, ", ")
+		want = strings.Replace(want, "GET", "GET, HEAD", 1)
+		if rec.Code == 405 && rec.Header().Get("Allow") != want {
+			t.Errorf("%s: Allow %q; want %q", path, rec.Header().Get("Allow"), want)
+		}
+	}
+}
+
+func TestCanonicalPaths(t *testing.T) {
+	for p, want := range map[string]bool{
+		"/": true, "/api": true, "/api/": true, "/api/users/x/tracks": true, "/a%2Fb": true, "/api/users/x/": true,
+		"": false, "*": false, "api": false, "//": false, "/api//users": false, "/./api": false, "/api/..": false,
+		"/api/../v1": false, "/api/.": false, "/api/users/x//": false,
+	} {
+		if got := isCanonicalPath(p); got != want {
+			t.Errorf("isCanonicalPath(%q) = %v; want %v", p, got, want)
+		}
+	}
+}
+
+// A path ServeMux would redirect gets the 404 of its subtree instead:
+// authenticated first, journaled, in the family's shape.
+func TestNonCanonicalPathsAreUnknown(t *testing.T) {
+	s := New(WithoutListener())
+	p := s.AddPartner("paths")
+	for _, c := range []struct {
+		path, auth string
+		status     int
+		fam        family
+	}{
+		{"/api//users/x/tracks", "", 401, familyAPI},
+		{"/api//users/x/tracks", p.APIKey, 404, familyAPI},
+		{"/api/users/./x/tracks", p.APIKey, 404, familyAPI},
+		{"/v1//resources/partners", "", 401, familyV1},
+		{"/v1//resources/partners", "key " + p.KeysAPIKey, 404, familyV1},
+		{"/v1/resources/../partners", "key " + p.KeysAPIKey, 404, familyV1},
+		{"/members//dashboard", "", 404, familyPage},
+		{"//x", "", 404, familyAPI},
+		{"/api", "", 401, familyAPI},
+		{"/api", p.APIKey, 404, familyAPI},
+		{"/v1", "key " + p.KeysAPIKey, 404, familyV1},
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.URL.Path, req.URL.RawPath = c.path, ""
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		ct := rec.Header().Get("Content-Type")
+		if rec.Code != c.status || (c.fam == familyPage) != strings.HasPrefix(ct, "text/html") ||
+			(c.fam == familyV1) != strings.Contains(rec.Body.String(), `"reason"`) || rec.Header().Get("Location") != "" {
+			t.Errorf("GET %s (auth %v): %d %q %s; want %d in family %d", c.path, c.auth != "", rec.Code, ct, rec.Body, c.status, c.fam)
+		}
+	}
+	if n := len(s.Requests()); n != 11 {
+		t.Errorf("%d journaled; want 11", n)
+	}
+	if r := s.Requests()[0]; r.Path != "/api//users/x/tracks" || r.Status != 401 {
+		t.Errorf("journaled %s %d", r.Path, r.Status)
+	}
+}
