@@ -237,6 +237,7 @@ func (s *Server) createKey(ex *exchange) {
 	k := s.newKeyLocked(ex.p, *name, now)
 	b := appendAPIKey(nil, k, sel, true)
 	s.st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusCreated, b)
 }
 
@@ -274,6 +275,7 @@ func (s *Server) updateKey(ex *exchange) {
 	}
 	b := appendAPIKey(nil, k, sel, false)
 	s.st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusOK, b)
 }
 
@@ -287,6 +289,7 @@ func (s *Server) deleteKey(ex *exchange) {
 	s.st.mu.Lock()
 	k.removed = true
 	s.st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusOK, []byte("{}"))
 }
 

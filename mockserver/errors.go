@@ -14,7 +14,8 @@ import (
 //	spaced as its docs print JSON:
 //	  {"error": "HTTPBadRequest", "reason": "text"}
 //
-// Big Interview's member app answers its own errors as small HTML pages.
+// Big Interview's member app answers its own errors as small HTML pages,
+// and the fake's own control plane (/_mock/) as {"error": "text"}.
 
 // family is the kind of answer a surface gives: its error shape and
 // content type.
@@ -24,6 +25,7 @@ const (
 	familyAPI  family = iota // Big Interview JSON: /api, and paths of neither API
 	familyV1                 // TicketsCloud JSON: /v1
 	familyPage               // Big Interview's member app: HTML pages (a Fault still answers in familyAPI's shape)
+	familyControl            // the fake's control plane: {"error": "text"}
 )
 
 // apiErrorType names the Big Interview error type for a status. Only
@@ -124,13 +126,35 @@ func v1ErrorBody(status int, reason string) []byte {
 	return append(b, '}')
 }
 
+func controlErrorBody(msg string) []byte {
+	b := make([]byte, 0, 16+len(msg))
+	b = append(b, `{"error": `...)
+	b = appendString(b, msg)
+	return append(b, '}')
+}
+
 // errorBody is the error body of status in fam's shape.
 func errorBody(fam family, status int, msg string) []byte {
-	if fam == familyV1 {
+	switch fam {
+	case familyV1:
 		return v1ErrorBody(status, msg)
+	case familyControl:
+		return controlErrorBody(msg)
 	}
 	return apiErrorBody(status, msg)
 }
+
+// controlError is a mistake in a call to the fake's control plane — an
+// unknown partner, user, track or step, a bad value — as the Go API returns
+// it ("mockserver: Op: msg") and the HTTP control plane answers it (status,
+// {"error": msg}).
+type controlError struct {
+	op     string // the Go method, e.g. "SetProgress"
+	status int    // 400 for a bad value, 404 for something that does not exist, 409 for a conflict
+	msg    string
+}
+
+func (e *controlError) Error() string { return "mockserver: " + e.op + ": " + e.msg }
 
 // bodyAllowed reports whether a response with this status may carry a body.
 func bodyAllowed(status int) bool {

@@ -129,7 +129,7 @@ func TestTracksJSONIsValid(t *testing.T) {
 }
 
 func TestObjectIDs(t *testing.T) {
-	g := newIDGen()
+	g := newIDGen(false, 0, time.Time{})
 	seen := map[string]bool{}
 	for i := 0; i < 10000; i++ {
 		id := g.objectID(timeZero)

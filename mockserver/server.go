@@ -19,18 +19,22 @@ type Server struct {
 	// partnerapi.WithBaseURL. It is "" for a Server made WithoutListener.
 	URL string
 
-	ts        *httptest.Server
-	handler   http.Handler
-	router    *router
-	mock      *httpmock.MockTransport
-	clock     *clock
-	ids       *idGen
-	faults    faultList
-	journal   *journal
-	webhooks  *webhookSender
-	st        state
-	closed    chan struct{}
-	closeOnce sync.Once
+	ts       *httptest.Server
+	handler  http.Handler
+	router   *router
+	mock     *httpmock.MockTransport
+	clock    *clock
+	ids      *idGen
+	faults   faultList
+	journal  *journal
+	webhooks *webhookSender
+	st       state
+	changes  chan struct{} // Changes: a value waits here after any change
+	// adminToken, when set, is the bearer token the control plane
+	// (/_mock/) requires (WithAdminToken).
+	adminToken string
+	closed     chan struct{}
+	closeOnce  sync.Once
 }
 
 // Option configures a Server made with New.
@@ -42,6 +46,9 @@ type config struct {
 	journalBytes      int64
 	journalEntryBytes int
 	noListener        bool
+	seed              int64
+	seeded            bool
+	adminToken        string
 }
 
 // WithStartTime sets the fake's clock to t when the Server is made
@@ -70,12 +77,14 @@ func New(opts ...Option) *Server {
 		}
 	}
 	s := &Server{
-		clock:   newClock(cfg.start),
-		ids:     newIDGen(),
-		journal: newJournal(cfg.journalSize, cfg.journalEntryBytes, cfg.journalBytes),
-		closed:  make(chan struct{}),
+		clock:      newClock(cfg.start),
+		ids:        newIDGen(cfg.seeded, cfg.seed, cfg.start),
+		journal:    newJournal(cfg.journalSize, cfg.journalEntryBytes, cfg.journalBytes),
+		changes:    make(chan struct{}, 1),
+		adminToken: cfg.adminToken,
+		closed:     make(chan struct{}),
 	}
-	s.webhooks = newWebhookSender(s.clock, cfg.journalSize)
+	s.webhooks = newWebhookSender(s.clock, s.ids, cfg.journalSize)
 	s.st.init()
 	s.router = s.newRouter(s.routes())
 	s.handler = http.HandlerFunc(s.serve)
@@ -101,6 +110,23 @@ func (s *Server) Close() {
 			s.ts.Close()
 		}
 	})
+}
+
+// Changes returns a channel that receives a value after the fake's state
+// changes — anything a [Server.Snapshot] holds: a partner, key, user,
+// token, session, interview, progress, webhook or fault added, changed or
+// removed, the clock advanced, a Reset or Restore. Changes coalesce: one
+// value waiting stands for every change since it was sent, so a reader
+// that takes a snapshot after each receive never misses one. It is meant
+// for one reader (cmd/partnerapi-mock saves its -state file this way).
+func (s *Server) Changes() <-chan struct{} { return s.changes }
+
+// changed signals Changes without blocking.
+func (s *Server) changed() {
+	select {
+	case s.changes <- struct{}{}:
+	default:
+	}
 }
 
 // Handler returns the fake as an http.Handler, to serve on a listener of

@@ -95,19 +95,25 @@ func appendTracks(b []byte, completed [len(guidedTracks)]uint32) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		tj := &tracksJSON[i]
-		n := len(guidedTracks[i].steps)
-		mask := completed[i] & (1<<n - 1)
-		b = append(b, tj.head...)
-		b = appendProgress(b, bits.OnesCount32(mask), n)
-		b = append(b, tj.mid...)
-		for s := 0; s < n; s++ {
-			if s > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, tj.steps[s][mask>>s&1]...)
+		b = appendTrack(b, i, completed[i])
+	}
+	return append(b, ']', '}')
+}
+
+// appendTrack appends guided track i with the completed steps of mask, as
+// an element of the tracks answer.
+func appendTrack(b []byte, i int, mask uint32) []byte {
+	tj := &tracksJSON[i]
+	n := len(guidedTracks[i].steps)
+	mask &= 1<<n - 1
+	b = append(b, tj.head...)
+	b = appendProgress(b, bits.OnesCount32(mask), n)
+	b = append(b, tj.mid...)
+	for s := 0; s < n; s++ {
+		if s > 0 {
+			b = append(b, ',')
 		}
-		b = append(b, ']', '}')
+		b = append(b, tj.steps[s][mask>>s&1]...)
 	}
 	return append(b, ']', '}')
 }
