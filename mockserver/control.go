@@ -19,7 +19,7 @@ import (
 // are in the route table). JSON in and out; an error is a 4xx
 // {"error": "…"} naming the problem — 404 for a partner, user or
 // interview that does not exist, 409 for one that exists already, 400 for
-// bad JSON or a bad value, 415 for a body that is not JSON. Durations are
+// bad JSON or a bad value. Durations are
 // strings as Go writes them ("250ms", "1s", "49h"), times RFC 3339.
 //
 // Control-plane requests are neither journaled nor faulted and never need
@@ -81,14 +81,11 @@ func (d *duration) UnmarshalJSON(b []byte) error {
 }
 
 // decode reads the request's JSON body into v, refusing fields v does not
-// have and data after the object; it answers the error itself (415, 400)
-// and returns false when it cannot. An empty body is an error unless
-// optional.
+// have and data after the object; it answers the error itself (400) and
+// returns false when it cannot. An empty body is an error unless optional.
+// The body is read as JSON whatever its Content-Type, so that curl -d,
+// which says it sends a form, works as it is.
 func (ex *exchange) decode(v any, optional bool) bool {
-	if mt, ok := mediaType(ex.r); !ok || !isJSONMediaType(mt) {
-		ex.fail(http.StatusUnsupportedMediaType, "the body must be JSON (Content-Type: application/json)")
-		return false
-	}
 	b := trimJSONSpace(ex.body)
 	if len(b) == 0 {
 		if optional {
@@ -243,10 +240,6 @@ func (s *Server) controlGetState(ex *exchange) {
 }
 
 func (s *Server) controlPutState(ex *exchange) {
-	if mt, ok := mediaType(ex.r); !ok || !isJSONMediaType(mt) {
-		ex.fail(http.StatusUnsupportedMediaType, "the body must be JSON (Content-Type: application/json)")
-		return
-	}
 	if err := s.Restore(bytes.NewReader(ex.body)); err != nil {
 		ex.failErr(err)
 		return

@@ -216,6 +216,32 @@ func (s *Server) addWebhook(p *Partner, rawURL string, key *string) (string, err
 	return k, nil
 }
 
+// Webhook is a URL registered to receive a partner's webhook events, with
+// the verification key its deliveries carry.
+type Webhook struct {
+	URL             string
+	VerificationKey string
+}
+
+// Webhooks returns the URLs registered for p's events, in the order they
+// were registered. It is an error if p is not a partner of this Server.
+func (s *Server) Webhooks(p *Partner) ([]Webhook, error) {
+	s.st.mu.RLock()
+	sp, err := s.lookupPartnerLocked("Webhooks", p)
+	s.st.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	ws := s.webhooks
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	out := make([]Webhook, 0, len(ws.targets[sp]))
+	for _, t := range ws.targets[sp] {
+		out = append(out, Webhook{URL: t.url, VerificationKey: t.key})
+	}
+	return out, nil
+}
+
 // isHeaderToken reports whether v is a non-empty header value of printable
 // ASCII without spaces.
 func isHeaderToken(v string) bool {
