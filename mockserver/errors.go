@@ -22,10 +22,10 @@ import (
 type family uint8
 
 const (
-	familyAPI  family = iota // Big Interview JSON: /api, and paths of neither API
-	familyV1                 // TicketsCloud JSON: /v1
-	familyPage               // Big Interview's member app: HTML pages (a Fault still answers in familyAPI's shape)
-	familyControl            // the fake's control plane: {"error": "text"}
+	familyAPI     family = iota // Big Interview JSON: /api, and paths of neither API
+	familyV1                    // TicketsCloud JSON: /v1
+	familyPage                  // Big Interview's member app: HTML pages (a Fault still answers in familyAPI's shape)
+	familyControl               // the fake's control plane: {"error": "text"}
 )
 
 // apiErrorType names the Big Interview error type for a status. Only

@@ -92,7 +92,9 @@ func (s *Server) fail(f Fault) (ActiveFault, error) {
 	return af, nil
 }
 
-func (e *faultEntry) active() ActiveFault { return ActiveFault{ID: e.id, Fault: e.f, Remaining: e.left} }
+func (e *faultEntry) active() ActiveFault {
+	return ActiveFault{ID: e.id, Fault: e.f, Remaining: e.left}
+}
 
 // Faults returns the registered faults that have uses left, in the order
 // they were registered: the order in which they are tried.
