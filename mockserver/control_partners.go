@@ -129,10 +129,38 @@ func (s *Server) controlSetProgress(ex *exchange) {
 	ex.json(http.StatusOK, appendTrack(nil, ti, mask))
 }
 
-// interviewIn reads an interview in the users API's JSON shape.
+// interviewIn reads an interview in the users API's JSON shape, answering
+// 400 itself, naming the field, when it cannot.
 func (ex *exchange) interviewIn() (partnerapi.Interview, bool) {
-	var iv partnerapi.Interview
-	return iv, ex.decode(&iv, false)
+	var in struct {
+		ID              int64                     `json:"id"`
+		Title           string                    `json:"title"`
+		InterviewerName string                    `json:"interviewer_name"`
+		Category        string                    `json:"category"`
+		Completed       bool                      `json:"completed"`
+		CreatedAt       string                    `json:"created_at"`
+		UpdatedAt       string                    `json:"updated_at"`
+		Links           partnerapi.InterviewLinks `json:"links"`
+	}
+	if !ex.decode(&in, false) {
+		return partnerapi.Interview{}, false
+	}
+	iv := partnerapi.Interview{ID: in.ID, Title: in.Title, InterviewerName: in.InterviewerName, Category: in.Category, Completed: in.Completed, Links: in.Links}
+	for _, t := range []struct {
+		field, v string
+		dst      *time.Time
+	}{{"created_at", in.CreatedAt, &iv.CreatedAt}, {"updated_at", in.UpdatedAt, &iv.UpdatedAt}} {
+		if t.v == "" {
+			continue
+		}
+		v, err := time.Parse(time.RFC3339Nano, t.v)
+		if err != nil {
+			ex.fail(http.StatusBadRequest, t.field+": "+strconv.Quote(t.v)+" is not an RFC 3339 time such as 2025-01-01T12:00:00Z")
+			return partnerapi.Interview{}, false
+		}
+		*t.dst = v
+	}
+	return iv, true
 }
 
 func (s *Server) controlAddInterview(ex *exchange) {
