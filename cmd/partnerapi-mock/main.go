@@ -101,6 +101,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.adminToken != "" {
 		mopts = append(mopts, mockserver.WithAdminToken(o.adminToken))
 	}
+	// Signals are caught from here on, so that one sent as soon as the
+	// lines are printed stops the fake cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	srv := mockserver.New(mopts...)
 	defer srv.Close()
 
@@ -157,8 +161,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "webhook org=%s url=%s key=%s\n", h.org, h.URL, h.VerificationKey)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	saverDone := make(chan struct{})
 	if store != nil {
 		go store.keepSaved(ctx, stderr, saverDone)
