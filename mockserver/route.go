@@ -167,6 +167,9 @@ func (s *Server) newRouter(routes []route) *router {
 	byPath := make(map[string]*pathRoutes)
 	var paths []string
 	for _, r := range routes {
+		if r.surface == controlPlane && !controlPlaneServed {
+			continue
+		}
 		method, path, hasMethod := strings.Cut(r.pattern, " ")
 		if !hasMethod {
 			method, path = "", r.pattern
