@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,58 +20,6 @@ import (
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
-
-// whReceived is one request a webhook receiver got.
-type whReceived struct {
-	method, path string
-	header       http.Header
-	body         []byte
-	fakeNow      time.Time // the fake's clock when the request came
-}
-
-// whReceiver is a webhook endpoint on a loopback httptest.Server: it keeps
-// every request and answers the status status(n) gives for the n-th (from
-// 1); a status of 0 closes the connection with no answer.
-type whReceiver struct {
-	URL    string
-	srv    *mockserver.Server
-	ts     *httptest.Server
-	status func(n int) int
-
-	mu   sync.Mutex
-	reqs []whReceived
-}
-
-func newWHReceiver(t *testing.T, srv *mockserver.Server, status func(n int) int) *whReceiver {
-	t.Helper()
-	rc := &whReceiver{srv: srv, status: status}
-	rc.ts = httptest.NewServer(rc)
-	t.Cleanup(rc.ts.Close)
-	rc.URL = rc.ts.URL + "/hooks/big-interview"
-	return rc
-}
-
-func (rc *whReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	rc.reqs = append(rc.reqs, whReceived{method: r.Method, path: r.URL.Path, header: r.Header.Clone(), body: body, fakeNow: rc.srv.Now()})
-	n := len(rc.reqs)
-	rc.mu.Unlock()
-	status := http.StatusOK
-	if rc.status != nil {
-		status = rc.status(n)
-	}
-	if status == 0 {
-		panic(http.ErrAbortHandler) // close the connection with no answer
-	}
-	w.WriteHeader(status)
-}
-
-func (rc *whReceiver) received() []whReceived {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]whReceived(nil), rc.reqs...)
-}
 
 // whBody decodes a delivered body, keeping api_object raw.
 type whBody struct {
@@ -235,8 +182,6 @@ func TestWebhookEachEvent(t *testing.T) {
 		}
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestWebhookRetriedUntil200(t *testing.T) {
 	f := newFixture(t)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,43 +11,6 @@ import (
 	"testing"
 	"time"
 )
-
-// do sends one request to a running mock and returns the status and body.
-func do(t *testing.T, base, method, path, body string, header ...string) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, b
-}
-
-func (m *mock) stop(t *testing.T) {
-	t.Helper()
-	if err := m.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.cmd.Wait(); err != nil {
-		t.Fatalf("exit: %v (stderr: %s)", err, m.stderr)
-	}
-}
 
 // A restart with -state finds everything the first run held, and prints
 // the same lines: the file's partners and webhooks are reused, not added
