@@ -93,7 +93,8 @@ func (s *Server) newKeyLocked(p *partner, name string, now time.Time) *apiKey {
 	return k
 }
 
-// appendAPIKey appends k with the selected fields; micro shows created_at
+// appendAPIKey appends k with the selected fields, spaced as TicketsCloud's
+// docs print JSON (which encoding/json does not do); micro shows created_at
 // with microseconds (the create answer), else truncated to milliseconds.
 // The caller holds st.mu.
 func appendAPIKey(b []byte, k *apiKey, sel keySelection, micro bool) []byte {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 )
@@ -92,6 +93,9 @@ func v1ErrorName(status int) string {
 // fieldError is one entry of a validation message object.
 type fieldError struct{ field, msg string }
 
+// apiErrorBody is the Big Interview error body, written by hand: every
+// refused request answers one (an error body in 83 ns and 1 allocation,
+// against 270 ns and 2 through encoding/json; see jsonw.go).
 func apiErrorBody(status int, msg string) []byte {
 	b := make([]byte, 0, 64+len(msg))
 	b = append(b, `{"error":{"type":`...)
@@ -101,6 +105,8 @@ func apiErrorBody(status int, msg string) []byte {
 	return append(b, '}', '}')
 }
 
+// apiFieldErrorBody is apiErrorBody naming fields, in the order given (a
+// map through encoding/json would sort them).
 func apiFieldErrorBody(status int, fields []fieldError) []byte {
 	b := make([]byte, 0, 128)
 	b = append(b, `{"error":{"type":`...)
@@ -117,6 +123,8 @@ func apiFieldErrorBody(status int, fields []fieldError) []byte {
 	return append(b, '}', '}', '}')
 }
 
+// v1ErrorBody is the TicketsCloud error body, spaced as its docs print
+// JSON, which encoding/json does not do.
 func v1ErrorBody(status int, reason string) []byte {
 	b := make([]byte, 0, 64+len(reason))
 	b = append(b, `{"error": `...)
@@ -126,11 +134,12 @@ func v1ErrorBody(status int, reason string) []byte {
 	return append(b, '}')
 }
 
+// controlErrorBody is the control plane's error body.
 func controlErrorBody(msg string) []byte {
-	b := make([]byte, 0, 16+len(msg))
-	b = append(b, `{"error": `...)
-	b = appendString(b, msg)
-	return append(b, '}')
+	b, _ := json.Marshal(struct {
+		Error string `json:"error"`
+	}{msg}) // a string always encodes
+	return b
 }
 
 // errorBody is the error body of status in fam's shape.

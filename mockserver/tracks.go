@@ -88,7 +88,9 @@ var tracksJSON = func() (out [len(guidedTracks)]trackJSON) {
 }()
 
 // appendTracks appends {"tracks":[…]} for a user with these completed
-// sets: the answer of both /progress and /tracks.
+// sets: the answer of both /progress and /tracks, from JSON built once
+// (0.78 µs and 1 allocation, against 4.0 µs and 15 through encoding/json;
+// see jsonw.go).
 func appendTracks(b []byte, completed [len(guidedTracks)]uint32) []byte {
 	b = append(b, `{"tracks":[`...)
 	for i := range guidedTracks {

