@@ -5,10 +5,10 @@
 //
 // Both API families are served on one base URL, and authenticated as the
 // real services document: /api/… with the raw key in Authorization, /v1/…
-// with "key <key>". A Partner stands for a TicketsCloud partner and the Big
+// with "key <key>". A [Partner] stands for a TicketsCloud partner and the Big
 // Interview organization it works with. They are two companies with two
-// credentials: Partner.APIKey (a Big Interview key; AddAPIKey makes more)
-// acts on the organization's users and nothing else, Partner.KeysAPIKey (a
+// credentials: [Partner.APIKey] (a Big Interview key; [Server.AddAPIKey] makes more)
+// acts on the organization's users and nothing else, [Partner.KeysAPIKey] (a
 // TicketsCloud key; the keys API makes more) on the partner and its keys
 // and nothing else — each API refuses the other's key, as in production.
 //
@@ -29,7 +29,7 @@
 //
 // The same fake is reachable three ways that share one state and one
 // control plane: over a loopback socket at URL, as an http.Handler
-// (Handler), and in memory with no socket (Transport).
+// ([Server.Handler]), and in memory with no socket ([Server.Transport]).
 //
 // The control plane:
 //   - a clock (Now, Advance, WithStartTime) that runs in real time from its
@@ -50,7 +50,7 @@
 // The fake is strict where a real server would refuse: bad credentials,
 // another partner's or organization's data, malformed partner_ids, bodies,
 // paths and queries all get a 4xx in the family's own error body, never a
-// 5xx (unless a Fault asks for one). Its answers reproduce the documents'
+// 5xx (unless a [Fault] asks for one). Its answers reproduce the documents'
 // own examples (the TicketsCloud create answer is its documented 203 bytes).
 // The decisions it makes where the APIs' documentation is silent are
 // written next to the code that makes them (users.go, apikeys.go,

@@ -10,16 +10,16 @@ import (
 
 // Fault makes the fake misbehave for matching requests, so that a test can
 // see how its code copes with errors, rate limits, slowness and lost
-// connections. Register one with Server.Fail.
+// connections. Register one with [Server.Fail].
 //
 // Faults apply before authentication and routing. A Status answers with
 // that status and the error body of the request's API family (the
 // TicketsCloud shape under /v1, the Big Interview shape elsewhere), with
 // reason or message "injected fault". Latency waits before answering (or
 // before the Status or Drop); a client that gives up ends the wait and gets
-// nothing, and Close ends it early too. Drop closes the connection without
-// an answer; through Transport the round trip returns an error instead, and
-// through Handler on a ResponseWriter that cannot be hijacked (HTTP/2, a
+// nothing, and [Server.Close] ends it early too. Drop closes the connection without
+// an answer; through [Server.Transport] the round trip returns an error instead, and
+// through [Server.Handler] on a ResponseWriter that cannot be hijacked (HTTP/2, a
 // recorder) the handler panics with http.ErrAbortHandler, which net/http's
 // servers turn into a reset. Note that net/http's Transport resends a GET
 // once, on a new connection, when a reused connection closes without an

@@ -15,8 +15,8 @@ import (
 // webhook event id it makes is drawn from a generator seeded with seed, so
 // that the same program, run again, meets the same values (a test suite in
 // another language can write its fixtures down). ObjectIds then carry the
-// start time of WithStartTime, or 2025-01-01T00:00:00Z without one, rather
-// than the time they were made. Reset does not rewind the generator: what a
+// start time of [WithStartTime], or 2025-01-01T00:00:00Z without one, rather
+// than the time they were made. [Server.Reset] does not rewind the generator: what a
 // fake hands out after a Reset continues the sequence, so that no id, key
 // or event id is ever handed out twice by one fake. Without WithSeed the
 // values come from crypto/rand.

@@ -65,9 +65,9 @@ func WithJournalBytes(n int64) Option {
 
 // WithJournalEntryBytes bounds what the journal keeps of one request: at
 // most n bytes of its method, path, query, headers and body together
-// (default 64 KiB). A larger request is kept cut, with Request.Truncated
+// (default 64 KiB). A larger request is kept cut, with [Request.Truncated]
 // set: its body first, then header values. The bound never exceeds what
-// WithJournalBytes leaves for one entry. n <= 0 keeps nothing of bodies.
+// [WithJournalBytes] leaves for one entry. n <= 0 keeps nothing of bodies.
 func WithJournalEntryBytes(n int) Option {
 	return func(c *config) {
 		if n < 0 {

@@ -3,7 +3,7 @@ package mockserver
 // Reset takes the fake back to how it was when its partners had just been
 // added: every partner, however it was added, keeps its first two keys —
 // [Partner].APIKey and [Partner].KeysAPIKey, live again and the latter
-// named "default" again, so the Partner values a test holds stay valid —
+// named "default" again, so the [Partner] values a test holds stay valid —
 // and the clock goes back to its start time. Everything else is cleared:
 // users, tokens, sessions, progress, interviews, every other key, webhook
 // registrations, pending deliveries, faults, and both journals

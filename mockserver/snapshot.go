@@ -252,7 +252,7 @@ func (s *Server) snapshot() *snapshot {
 
 // Restore replaces the fake's state with a snapshot that [Server.Snapshot]
 // wrote: partners, keys, users, sessions, webhook registrations, faults,
-// the clock (it reads the snapshot's time from now on, and Reset takes it
+// the clock (it reads the snapshot's time from now on, and [Server.Reset] takes it
 // back to the snapshot's start time) and the id counters (and, for a fake
 // made [WithSeed], the generator's state, when the snapshot has one). The
 // journals are kept; webhook deliveries waiting for a retry are dropped. A

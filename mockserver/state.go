@@ -105,7 +105,7 @@ func (p *partner) lookupUser(partnerID string, now int64) *user {
 // subdomain), with the first key of each. The two companies' keys are
 // separate credentials, as in production: APIKey authenticates the Big
 // Interview users API (/api) and nothing else, KeysAPIKey the TicketsCloud
-// keys API (/v1) and nothing else. Server.NewClient makes an SDK client
+// keys API (/v1) and nothing else. [Server.NewClient] makes an SDK client
 // that uses each for its own API.
 type Partner struct {
 	ID         string // TicketsCloud partner ObjectId, 24 lowercase hex digits: the keys API's partner argument
@@ -114,7 +114,7 @@ type Partner struct {
 	KeysAPIKey string // the partner's first TicketsCloud API key (named "default"), 32 lowercase hex digits
 }
 
-// PartnerOption configures a partner added with AddPartner.
+// PartnerOption configures a partner added with [Server.AddPartner].
 type PartnerOption func(*partnerConfig)
 
 type partnerConfig struct{ anonymous bool }

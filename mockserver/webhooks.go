@@ -167,7 +167,7 @@ func (s *Server) AddWebhook(p *Partner, rawURL string) (verificationKey string) 
 // AddWebhookWithKey is [Server.AddWebhook] with the verification key
 // chosen by the caller, so that a receiver made first with
 // [partnerapi.WebhookHandler](verificationKey, fn) can be registered as it
-// is. It panics on what AddWebhook panics on, and on a verification key
+// is. It panics on what [Server.AddWebhook] panics on, and on a verification key
 // that is empty or holds white space or control characters (it is sent
 // as a header value).
 func (s *Server) AddWebhookWithKey(p *Partner, rawURL, verificationKey string) {
@@ -259,7 +259,7 @@ func isHeaderToken(v string) bool {
 // Deliveries returns the journal of webhook delivery attempts, in the
 // order they finished, each with the receiver's status or the error that
 // took its place. Like the request journal it keeps the last n attempts,
-// n set by WithJournalSize (default 10,000), so that memory stays bounded.
+// n set by [WithJournalSize] (default 10,000), so that memory stays bounded.
 // Attempts still in progress are not included. The result is a copy.
 func (s *Server) Deliveries() []Delivery { return s.webhooks.journal.list(&s.webhooks.mu) }
 
