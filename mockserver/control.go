@@ -115,6 +115,8 @@ func describeBodyError(err error) string {
 	switch {
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return typeErr.Field + ": must be " + jsonKind(typeErr.Type) + ", not " + typeErr.Value
+	case errors.As(err, &typeErr):
+		return "the body must be " + jsonKind(typeErr.Type) + ", not " + typeErr.Value
 	case errors.As(err, &syn):
 		return "the body is not valid JSON: " + syn.Error()
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -195,7 +197,7 @@ func (ex *exchange) pathPartner() *Partner { return &Partner{ID: ex.r.PathValue(
 var openAPIDocument []byte
 
 func (s *Server) controlHealth(ex *exchange) {
-	ex.json(http.StatusOK, []byte(`{"status": "ok"}`))
+	ex.json(http.StatusOK, []byte(`{"status":"ok"}`))
 }
 
 func (s *Server) controlOpenAPI(ex *exchange) { ex.json(http.StatusOK, openAPIDocument) }

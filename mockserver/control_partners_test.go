@@ -45,6 +45,7 @@ func TestControlHealthAndPartners(t *testing.T) {
 	wantControlError(t, control(t, srv, "POST", "/_mock/partners", `{}`, nil), 400, "org: required")
 	wantControlError(t, control(t, srv, "POST", "/_mock/partners", `{"org":"x","anonymus":true}`, nil), 400, `unknown field "anonymus"`)
 	wantControlError(t, control(t, srv, "POST", "/_mock/partners", `{"org":7}`, nil), 400, "org: must be a string")
+	wantControlError(t, control(t, srv, "POST", "/_mock/partners", `["acme"]`, nil), 400, "the body must be an object, not array")
 	wantControlError(t, control(t, srv, "POST", "/_mock/partners", `{"org":"x"`, nil), 400, "not valid JSON")
 	wantControlError(t, control(t, srv, "POST", "/_mock/partners", ``, nil), 400, "a JSON body is required")
 	wantControlError(t, control(t, srv, "POST", "/_mock/partners", `{"org":"x"} {}`, nil), 400, "data after")
