@@ -41,7 +41,10 @@
 //     WithJournalBytes);
 //   - keys (AddAPIKey, RemoveAPIKey), as Big Interview's admin area makes
 //     and deletes them;
-//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview);
+//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview),
+//     and what the test's code sent (Users, User);
+//   - state: Reset between tests, Snapshot and Restore, WithSeed for ids,
+//     keys and tokens that are the same run after run, Changes;
 //   - outbound webhooks (AddWebhook, Deliveries): seeding an interview sends
 //     interview.created, interview.updated or interview.deleted to the
 //     partner's registered URLs, retried every 10 minutes of the fake's
@@ -57,6 +60,16 @@
 // partners.go, sso.go) and listed in the README. Every route is one line of
 // the route table in route.go.
 //
+// The same control plane is served over HTTP under /_mock/ (health, reset,
+// partners, keys, stored users, progress, interviews, faults, the clock,
+// the journal, webhooks and deliveries, state, and an OpenAPI 3.1 document
+// of everything the fake serves at /_mock/openapi.json), through URL,
+// Handler and Transport alike, so that a test in any language can drive
+// the fake as a Go test does; each route calls the Go method that does the
+// same. Control-plane requests are not journaled or faulted and take no API
+// key; [WithAdminToken] makes them need a bearer token.
+//
 // cmd/partnerapi-mock serves this fake as a standalone server for programs
-// in any language.
+// in any language, with flags for a seed, a start time, webhooks, an admin
+// token and a state file that survives restarts.
 package mockserver
