@@ -82,10 +82,6 @@ type userJSON struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func toUserJSON(u StoredUser) userJSON {
-	return userJSON{u.PartnerID, u.FirstName, u.LastName, u.Email, u.Anonymous, u.CreatedAt}
-}
-
 func (s *Server) controlUsers(ex *exchange) {
 	us, err := s.Users(ex.pathPartner())
 	if err != nil {
@@ -94,7 +90,7 @@ func (s *Server) controlUsers(ex *exchange) {
 	}
 	out := make([]userJSON, len(us))
 	for i, u := range us {
-		out[i] = toUserJSON(u)
+		out[i] = userJSON(u)
 	}
 	ex.reply(http.StatusOK, out)
 }
@@ -105,7 +101,7 @@ func (s *Server) controlUser(ex *exchange) {
 		ex.failErr(err)
 		return
 	}
-	ex.reply(http.StatusOK, toUserJSON(u))
+	ex.reply(http.StatusOK, userJSON(u))
 }
 
 func (s *Server) controlSetProgress(ex *exchange) {

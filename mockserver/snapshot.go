@@ -488,7 +488,7 @@ func buildUser(st *state, p *partner, su snapshotUser, at string) (*user, error)
 	}
 	u := &user{
 		partner: p, partnerID: su.PartnerID, anonymous: su.Anonymous,
-		attrs:     userAttrs{su.FirstName, su.LastName, su.Email},
+		attrs:     userParams{su.FirstName, su.LastName, su.Email},
 		createdAt: su.CreatedAt.UnixMilli(), tokenExp: su.TokenExpiresAt.UnixMilli(),
 	}
 	if len(su.Token) != 64 || !decodeHex(u.token[:], su.Token) {

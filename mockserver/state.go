@@ -59,8 +59,8 @@ type partner struct {
 // fake's clock, the precision the API shows.
 type user struct {
 	partner    *partner
-	partnerID  string    // shares its bytes with the users map key
-	attrs      userAttrs // what the create request sent; empty for an anonymous user
+	partnerID  string     // shares its bytes with the users map key
+	attrs      userParams // what the create request sent; empty for an anonymous user
 	createdAt  int64
 	tokenExp   int64
 	token      [32]byte
@@ -68,10 +68,6 @@ type user struct {
 	completed  [len(guidedTracks)]uint32 // completed steps per guided track: bit i-1 for step i
 	interviews []storedInterview         // nil until seeded
 }
-
-// userAttrs are the attributes a user was created with. Refreshing a user
-// ignores attributes, as Big Interview does, so they never change.
-type userAttrs struct{ firstName, lastName, email string }
 
 type storedInterview struct {
 	iv  partnerapi.Interview

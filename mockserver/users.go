@@ -77,7 +77,7 @@ func (s *Server) createOrRefresh(ex *exchange) {
 			return
 		}
 		u = &user{partner: p, partnerID: strings.Clone(partnerID), createdAt: now,
-			attrs: userAttrs{params.firstName, params.lastName, params.email}}
+			attrs: params} // refreshing ignores attributes, as Big Interview does: they never change
 		p.users[u.partnerID] = u
 	} else {
 		delete(st.tokens, u.token)
@@ -240,7 +240,8 @@ func appendInterview(b []byte, iv *partnerapi.Interview) []byte {
 	return append(b, '}', '}')
 }
 
-// userParams are the attributes of POST /api/users/{partner_id}.
+// userParams are the attributes of POST /api/users/{partner_id}, and those
+// a user was created with.
 type userParams struct{ firstName, lastName, email string }
 
 // missing names the required attributes that are absent or blank.
