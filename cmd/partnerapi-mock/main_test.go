@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -156,7 +157,11 @@ func TestSeedPrintsTheSameLines(t *testing.T) {
 	// The seeded user token, too.
 	token := func(m *mock) string {
 		_, body := do(t, m.base, "POST", "/api/users/ada", `{"first_name":"A","last_name":"B","email":"a@example.com"}`, "Authorization", m.partners[0].key)
-		return string(body[strings.Index(string(body), `"token":{`):])
+		tok := regexp.MustCompile(`"token":"([0-9a-f]{64})"`).FindSubmatch(body)
+		if tok == nil {
+			t.Fatalf("no token in %s", body)
+		}
+		return string(tok[1])
 	}
 	c := startMockFull(t, args...)
 	defer c.stop(t)

@@ -43,7 +43,6 @@ func TestStateSurvivesARestart(t *testing.T) {
 	}
 
 	m2 := startMockFull(t, args...)
-	defer m2.stop(t)
 	if strings.Join(m2.lines[1:], "\n") != strings.Join(m.lines[1:], "\n") {
 		t.Errorf("after the restart the lines are\n%s\nwant\n%s", strings.Join(m2.lines[1:], "\n"), strings.Join(m.lines[1:], "\n"))
 	}
@@ -56,6 +55,7 @@ func TestStateSurvivesARestart(t *testing.T) {
 	if json.Unmarshal(b, &ps); len(ps) != 2 || ps[1].Org != "added-over-http" {
 		t.Errorf("partners after the restart: %s", b)
 	}
+	m2.stop(t) // then its stderr may be read
 	if !strings.Contains(m2.stderr.String(), "state loaded from "+path) {
 		t.Errorf("stderr does not say the state was loaded: %q", m2.stderr)
 	}
