@@ -93,7 +93,8 @@ func (s *Server) newKeyLocked(p *partner, name string, now time.Time) *apiKey {
 	return k
 }
 
-// appendAPIKey appends k with the selected fields; micro shows created_at
+// appendAPIKey appends k with the selected fields, spaced as TicketsCloud's
+// docs print JSON (which encoding/json does not do); micro shows created_at
 // with microseconds (the create answer), else truncated to milliseconds.
 // The caller holds st.mu.
 func appendAPIKey(b []byte, k *apiKey, sel keySelection, micro bool) []byte {
@@ -237,6 +238,7 @@ func (s *Server) createKey(ex *exchange) {
 	k := s.newKeyLocked(ex.p, *name, now)
 	b := appendAPIKey(nil, k, sel, true)
 	s.st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusCreated, b)
 }
 
@@ -274,6 +276,7 @@ func (s *Server) updateKey(ex *exchange) {
 	}
 	b := appendAPIKey(nil, k, sel, false)
 	s.st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusOK, b)
 }
 
@@ -287,6 +290,7 @@ func (s *Server) deleteKey(ex *exchange) {
 	s.st.mu.Lock()
 	k.removed = true
 	s.st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusOK, []byte("{}"))
 }
 

@@ -14,7 +14,10 @@ import (
 
 const unauthorizedMsg = "missing or invalid API key"
 
-var wwwAuthenticateKey = []string{"Key"}
+var (
+	wwwAuthenticateKey    = []string{"Key"}
+	wwwAuthenticateBearer = []string{`Bearer realm="partnerapi-mock control plane"`}
+)
 
 // authorization returns the one Authorization header value, or false when
 // there is none or more than one.

@@ -97,14 +97,6 @@ func BenchmarkMemoryPerUser(b *testing.B) {
 	}
 }
 
-func heapAlloc() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
 // BenchmarkFlood1MiB is a request with a 1 MiB body, with a valid key (the
 // body is read whole and the journal keeps its first 64 KiB) and without
 // one (refused before its body is read): the cost of a flood, in time and

@@ -18,13 +18,13 @@ const (
 // NewClient returns an SDK client for partner p of this fake: p.APIKey on
 // the Big Interview users API and SSO, p.KeysAPIKey on the TicketsCloud
 // keys and partners API (each company's own credential), both at this
-// fake — its URL, or its Transport when it was made WithoutListener — and
+// fake — its URL, or its [Server.Transport] when it was made [WithoutListener] — and
 // the SDK's default number of retries with waits of 1 to 10 ms, so that a
 // test that injects faults runs in milliseconds. (A Retry-After, a whole
 // number of seconds, is then longer than the longest wait: the call
-// returns at once with Error.RetryAfter set, as the SDK does for any wait
+// returns at once with [partnerapi.Error].RetryAfter set, as the SDK does for any wait
 // beyond its maximum.) opts are applied last and override any of these,
-// e.g. partnerapi.WithRetry(0, 0, 0) for exactly one request per call.
+// e.g. [partnerapi.WithRetry](0, 0, 0) for exactly one request per call.
 // It is an error if p is not a partner of this Server, and for whatever
 // NewClient refuses in opts.
 func (s *Server) NewClient(p *Partner, opts ...partnerapi.Option) (*partnerapi.Client, error) {

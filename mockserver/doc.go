@@ -5,10 +5,10 @@
 //
 // Both API families are served on one base URL, and authenticated as the
 // real services document: /api/… with the raw key in Authorization, /v1/…
-// with "key <key>". A Partner stands for a TicketsCloud partner and the Big
+// with "key <key>". A [Partner] stands for a TicketsCloud partner and the Big
 // Interview organization it works with. They are two companies with two
-// credentials: Partner.APIKey (a Big Interview key; AddAPIKey makes more)
-// acts on the organization's users and nothing else, Partner.KeysAPIKey (a
+// credentials: [Partner.APIKey] (a Big Interview key; [Server.AddAPIKey] makes more)
+// acts on the organization's users and nothing else, [Partner.KeysAPIKey] (a
 // TicketsCloud key; the keys API makes more) on the partner and its keys
 // and nothing else — each API refuses the other's key, as in production.
 //
@@ -29,7 +29,7 @@
 //
 // The same fake is reachable three ways that share one state and one
 // control plane: over a loopback socket at URL, as an http.Handler
-// (Handler), and in memory with no socket (Transport).
+// ([Server.Handler]), and in memory with no socket ([Server.Transport]).
 //
 // The control plane:
 //   - a clock (Now, Advance, WithStartTime) that runs in real time from its
@@ -41,7 +41,10 @@
 //     WithJournalBytes);
 //   - keys (AddAPIKey, RemoveAPIKey), as Big Interview's admin area makes
 //     and deletes them;
-//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview);
+//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview),
+//     and what the test's code sent (Users, User);
+//   - state: Reset between tests, Snapshot and Restore, WithSeed for ids,
+//     keys and tokens that are the same run after run, Changes;
 //   - outbound webhooks (AddWebhook, Deliveries): seeding an interview sends
 //     interview.created, interview.updated or interview.deleted to the
 //     partner's registered URLs, retried every 10 minutes of the fake's
@@ -50,13 +53,23 @@
 // The fake is strict where a real server would refuse: bad credentials,
 // another partner's or organization's data, malformed partner_ids, bodies,
 // paths and queries all get a 4xx in the family's own error body, never a
-// 5xx (unless a Fault asks for one). Its answers reproduce the documents'
+// 5xx (unless a [Fault] asks for one). Its answers reproduce the documents'
 // own examples (the TicketsCloud create answer is its documented 203 bytes).
 // The decisions it makes where the APIs' documentation is silent are
 // written next to the code that makes them (users.go, apikeys.go,
 // partners.go, sso.go) and listed in the README. Every route is one line of
 // the route table in route.go.
 //
+// The same control plane is served over HTTP under /_mock/ (health, reset,
+// partners, keys, stored users, progress, interviews, faults, the clock,
+// the journal, webhooks and deliveries, state, and an OpenAPI 3.1 document
+// of everything the fake serves at /_mock/openapi.json), through URL,
+// Handler and Transport alike, so that a test in any language can drive
+// the fake as a Go test does; each route calls the Go method that does the
+// same. Control-plane requests are not journaled or faulted and take no API
+// key; [WithAdminToken] makes them need a bearer token.
+//
 // cmd/partnerapi-mock serves this fake as a standalone server for programs
-// in any language.
+// in any language, with flags for a seed, a start time, webhooks, an admin
+// token and a state file that survives restarts.
 package mockserver

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -291,12 +292,6 @@ func TestDocsSSOStep1User(t *testing.T) {
 	}
 }
 
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
-}
-
 // Big Interview, "Single Sign On": the URLs the guide builds from token
 // 935d85189822bf9c, and what the member app does with their parameters:
 // redirect_to after login, return_url after logout, and by default the
@@ -484,7 +479,7 @@ func TestDocsTicketsCloudKeyExamples(t *testing.T) {
 		{"DELETE", keysPath(f.p.ID, created.ID), "", "{}"},
 	} {
 		res := chunkedRequest(t, f.srv, c.method, c.path, c.body, auth...)
-		if res.status != 200 || res.contentLength != -1 || !slicesEqual(res.transferEncoding, []string{"chunked"}) ||
+		if res.status != 200 || res.contentLength != -1 || !slices.Equal(res.transferEncoding, []string{"chunked"}) ||
 			res.header.Get("Content-Type") != "application/json; charset=UTF-8" {
 			t.Errorf("%s %s: %d, length %d, transfer encoding %v, %v", c.method, c.path, res.status, res.contentLength, res.transferEncoding, res.header)
 		}
@@ -527,15 +522,11 @@ func chunkedRequest(t *testing.T, srv *mockserver.Server, method, path, body str
 		resp.Body.Close()
 		out = append(out, framedAnswer{resp.StatusCode, resp.Header, resp.ContentLength, resp.TransferEncoding, string(b)})
 	}
-	if s, m := out[0], out[1]; s.contentLength != m.contentLength || !slicesEqual(s.transferEncoding, m.transferEncoding) || s.status != m.status {
+	if s, m := out[0], out[1]; s.contentLength != m.contentLength || !slices.Equal(s.transferEncoding, m.transferEncoding) || s.status != m.status {
 		t.Errorf("%s %s: over the socket %d/%d/%v, in memory %d/%d/%v", method, path,
 			s.status, s.contentLength, s.transferEncoding, m.status, m.contentLength, m.transferEncoding)
 	}
 	return out[0]
-}
-
-func slicesEqual(a, b []string) bool {
-	return strings.Join(a, "\x00") == strings.Join(b, "\x00") && len(a) == len(b)
 }
 
 // TicketsCloud v1 basics: "If resource is unable to return the response in

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 )
@@ -14,16 +15,18 @@ import (
 //	spaced as its docs print JSON:
 //	  {"error": "HTTPBadRequest", "reason": "text"}
 //
-// Big Interview's member app answers its own errors as small HTML pages.
+// Big Interview's member app answers its own errors as small HTML pages,
+// and the fake's own control plane (/_mock/) as {"error": "text"}.
 
 // family is the kind of answer a surface gives: its error shape and
 // content type.
 type family uint8
 
 const (
-	familyAPI  family = iota // Big Interview JSON: /api, and paths of neither API
-	familyV1                 // TicketsCloud JSON: /v1
-	familyPage               // Big Interview's member app: HTML pages (a Fault still answers in familyAPI's shape)
+	familyAPI     family = iota // Big Interview JSON: /api, and paths of neither API
+	familyV1                    // TicketsCloud JSON: /v1
+	familyPage                  // Big Interview's member app: HTML pages (a Fault still answers in familyAPI's shape)
+	familyControl               // the fake's control plane: {"error": "text"}
 )
 
 // apiErrorType names the Big Interview error type for a status. Only
@@ -90,6 +93,9 @@ func v1ErrorName(status int) string {
 // fieldError is one entry of a validation message object.
 type fieldError struct{ field, msg string }
 
+// apiErrorBody is the Big Interview error body, written by hand: every
+// refused request answers one (an error body in 83 ns and 1 allocation,
+// against 270 ns and 2 through encoding/json; see jsonw.go).
 func apiErrorBody(status int, msg string) []byte {
 	b := make([]byte, 0, 64+len(msg))
 	b = append(b, `{"error":{"type":`...)
@@ -99,6 +105,8 @@ func apiErrorBody(status int, msg string) []byte {
 	return append(b, '}', '}')
 }
 
+// apiFieldErrorBody is apiErrorBody naming fields, in the order given (a
+// map through encoding/json would sort them).
 func apiFieldErrorBody(status int, fields []fieldError) []byte {
 	b := make([]byte, 0, 128)
 	b = append(b, `{"error":{"type":`...)
@@ -115,6 +123,8 @@ func apiFieldErrorBody(status int, fields []fieldError) []byte {
 	return append(b, '}', '}', '}')
 }
 
+// v1ErrorBody is the TicketsCloud error body, spaced as its docs print
+// JSON, which encoding/json does not do.
 func v1ErrorBody(status int, reason string) []byte {
 	b := make([]byte, 0, 64+len(reason))
 	b = append(b, `{"error": `...)
@@ -124,13 +134,36 @@ func v1ErrorBody(status int, reason string) []byte {
 	return append(b, '}')
 }
 
+// controlErrorBody is the control plane's error body.
+func controlErrorBody(msg string) []byte {
+	b, _ := json.Marshal(struct {
+		Error string `json:"error"`
+	}{msg}) // a string always encodes
+	return b
+}
+
 // errorBody is the error body of status in fam's shape.
 func errorBody(fam family, status int, msg string) []byte {
-	if fam == familyV1 {
+	switch fam {
+	case familyV1:
 		return v1ErrorBody(status, msg)
+	case familyControl:
+		return controlErrorBody(msg)
 	}
 	return apiErrorBody(status, msg)
 }
+
+// controlError is a mistake in a call to the fake's control plane — an
+// unknown partner, user, track or step, a bad value — as the Go API returns
+// it ("mockserver: Op: msg") and the HTTP control plane answers it (status,
+// {"error": msg}).
+type controlError struct {
+	op     string // the Go method, e.g. "SetProgress"
+	status int    // 400 for a bad value, 404 for something that does not exist, 409 for a conflict
+	msg    string
+}
+
+func (e *controlError) Error() string { return "mockserver: " + e.op + ": " + e.msg }
 
 // bodyAllowed reports whether a response with this status may carry a body.
 func bodyAllowed(status int) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -199,4 +200,73 @@ func ExampleServer_AddAPIKey() {
 	// <nil>
 	// <nil>
 	// true
+}
+
+// The fake sends webhooks to a receiver built with the SDK's
+// partnerapi.WebhookHandler: choose the verification key, give it to both.
+func ExampleServer_AddWebhookWithKey() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := srv.NewClient(p)
+	ctx := context.Background()
+	if _, err := client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}); err != nil {
+		panic(err)
+	}
+
+	const key = "test-verification-key"
+	received := make(chan *partnerapi.WebhookEvent, 1)
+	receiver := httptest.NewServer(partnerapi.WebhookHandler(key, func(_ context.Context, ev *partnerapi.WebhookEvent) error {
+		received <- ev
+		return nil
+	}))
+	defer receiver.Close()
+	srv.AddWebhookWithKey(p, receiver.URL, key)
+
+	if _, err := srv.AddInterview(p, "abc123def", partnerapi.Interview{Title: "Top 10 Questions"}); err != nil {
+		panic(err)
+	}
+	ev := <-received
+	fmt.Println(ev.EventName, ev.PartnerID, ev.Interview.Title)
+	srv.Advance(0) // waits for the attempt in progress to be recorded
+	fmt.Println(srv.Deliveries()[0].Status)
+	// Output:
+	// interview.created abc123def Top 10 Questions
+	// 200
+}
+
+// What a test's code sent: the user as the fake stores it.
+func ExampleServer_User() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := srv.NewClient(p)
+	if _, err := client.Users.CreateOrUpdate(context.Background(), "abc123def", &partnerapi.UserParams{
+		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+	}); err != nil {
+		panic(err)
+	}
+	u, err := srv.User(p, "abc123def")
+	fmt.Println(u.FirstName, u.LastName, u.Email, err)
+	// Output: Ada Lovelace ada@example.com <nil>
+}
+
+// Between tests, Reset clears what a test made; the partners and their
+// first keys stay, so the same client goes on working.
+func ExampleServer_Reset() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("xyz")
+	client, _ := srv.NewClient(p)
+	ctx := context.Background()
+	client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"})
+
+	srv.Reset()
+	_, err := client.Users.Tracks(ctx, "abc123def")
+	fmt.Println(errors.Is(err, partnerapi.ErrNotFound))
+	users, _ := srv.Users(p)
+	fmt.Println(len(users), len(srv.Requests()))
+	// Output:
+	// true
+	// 0 1
 }

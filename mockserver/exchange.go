@@ -31,6 +31,7 @@ type exchange struct {
 	p        *partner // the partner the request's key belongs to (surfaces that take a key)
 	seq      uint64   // journal sequence number
 	tracked  bool     // journaled
+	maxBody  int64    // the largest body taken
 	body     []byte   // what was read of the request body
 	bodyRead bool     // body holds the whole request body (else the journal says it was cut)
 	answered bool
@@ -41,12 +42,18 @@ type exchange struct {
 // applied, in this order: journal, faults, API key, method, Accept, body.
 // Every path through it answers exactly once (or drops the connection).
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, sf *surface, pr *pathRoutes) {
-	ex := &exchange{s: s, w: w, r: r, fam: sf.fam}
+	ex := &exchange{s: s, w: w, r: r, fam: sf.fam, maxBody: sf.maxBody}
+	if ex.maxBody == 0 {
+		ex.maxBody = maxBodyBytes
+	}
 	if sf.tracked {
 		ex.tracked = true
-		ex.seq = s.journal.begin(r)
-		if f, ok := s.faults.take(r.Method, r.URL.Path); ok && !ex.applyFault(f) {
-			return
+		ex.seq = s.journal.begin(r, s.clock.now())
+		if f, ok := s.faults.take(r.Method, r.URL.Path); ok {
+			s.changed() // the fault has one use less
+			if !ex.applyFault(f) {
+				return
+			}
 		}
 	}
 	if sf.auth != nil {
@@ -90,14 +97,14 @@ func (ex *exchange) readBody() bool {
 		ex.bodyRead = true
 		return true
 	}
-	b, err := readAll(http.MaxBytesReader(ex.w, ex.r.Body, maxBodyBytes), ex.r.ContentLength)
+	b, err := readAll(http.MaxBytesReader(ex.w, ex.r.Body, ex.maxBody), ex.r.ContentLength, ex.maxBody)
 	if len(b) > 0 {
 		ex.body = b
 	}
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		ex.fail(http.StatusRequestEntityTooLarge, "the request body is larger than "+strconv.Itoa(maxBodyBytes)+" bytes")
+		ex.fail(http.StatusRequestEntityTooLarge, "the request body is larger than "+strconv.FormatInt(ex.maxBody, 10)+" bytes")
 		return false
 	case err != nil:
 		ex.fail(http.StatusBadRequest, "the request body could not be read")
@@ -111,8 +118,8 @@ func (ex *exchange) readBody() bool {
 // declared length (when it is known and within the cap): a large body is
 // not copied as the buffer grows, and a small one, which the journal keeps,
 // takes no more memory than it needs.
-func readAll(r io.Reader, declared int64) ([]byte, error) {
-	if declared <= 0 || declared > maxBodyBytes {
+func readAll(r io.Reader, declared, limit int64) ([]byte, error) {
+	if declared <= 0 || declared > limit {
 		return io.ReadAll(r)
 	}
 	b := make([]byte, 0, declared+1) // one byte more: the end is seen without growing
@@ -272,8 +279,13 @@ func (ex *exchange) failFields(status int, fields ...fieldError) {
 // unauthorized answers 401 to a request without a valid key. Its body is
 // not read: the journal keeps none of it.
 func (ex *exchange) unauthorized() {
-	if ex.fam == familyV1 {
+	switch ex.fam {
+	case familyV1:
 		ex.w.Header()["Www-Authenticate"] = wwwAuthenticateKey
+	case familyControl:
+		ex.w.Header()["Www-Authenticate"] = wwwAuthenticateBearer
+		ex.fail(http.StatusUnauthorized, "missing or invalid admin token: the control plane needs Authorization: Bearer TOKEN (-admin-token)")
+		return
 	}
 	ex.fail(http.StatusUnauthorized, unauthorizedMsg)
 }

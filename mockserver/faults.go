@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -9,16 +10,16 @@ import (
 
 // Fault makes the fake misbehave for matching requests, so that a test can
 // see how its code copes with errors, rate limits, slowness and lost
-// connections. Register one with Server.Fail.
+// connections. Register one with [Server.Fail].
 //
 // Faults apply before authentication and routing. A Status answers with
 // that status and the error body of the request's API family (the
 // TicketsCloud shape under /v1, the Big Interview shape elsewhere), with
 // reason or message "injected fault". Latency waits before answering (or
 // before the Status or Drop); a client that gives up ends the wait and gets
-// nothing, and Close ends it early too. Drop closes the connection without
-// an answer; through Transport the round trip returns an error instead, and
-// through Handler on a ResponseWriter that cannot be hijacked (HTTP/2, a
+// nothing, and [Server.Close] ends it early too. Drop closes the connection without
+// an answer; through [Server.Transport] the round trip returns an error instead, and
+// through [Server.Handler] on a ResponseWriter that cannot be hijacked (HTTP/2, a
 // recorder) the handler panics with http.ErrAbortHandler, which net/http's
 // servers turn into a reset. Note that net/http's Transport resends a GET
 // once, on a new connection, when a reused connection closes without an
@@ -36,13 +37,23 @@ type Fault struct {
 // faultList holds the registered faults in order. Uses are counted under
 // its mutex, so Times is exact however many requests race for it.
 type faultList struct {
-	mu   sync.Mutex
-	list []*faultEntry
+	mu     sync.Mutex
+	list   []*faultEntry
+	lastID int64 // the id of the last fault registered
 }
 
 type faultEntry struct {
+	id   int64
 	f    Fault
 	left int // uses left; < 0 unlimited
+}
+
+// ActiveFault is a registered fault with the uses it has left, as
+// [Server.Faults] lists it.
+type ActiveFault struct {
+	ID int64 // numbered from 1 in the order faults were registered
+	Fault
+	Remaining int // requests it will still hit; -1: every one, until cleared
 }
 
 // Fail registers f. Where several faults match a request, the first
@@ -50,16 +61,52 @@ type faultEntry struct {
 // safe to call while requests are in flight. It panics if f.Status is not 0
 // or a status from 200 to 599: that is a mistake in the test.
 func (s *Server) Fail(f Fault) {
+	if _, err := s.fail(f); err != nil {
+		panic(err.Error())
+	}
+}
+
+// fail is Fail; a bad fault is a *controlError (400).
+func (s *Server) fail(f Fault) (ActiveFault, error) {
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
-		panic(fmt.Sprintf("mockserver: Fault.Status %d is not 0 or an HTTP status from 200 to 599", f.Status))
+		return ActiveFault{}, &controlError{"Fail", http.StatusBadRequest, fmt.Sprintf("Fault.Status %d is not 0 or an HTTP status from 200 to 599", f.Status)}
+	}
+	if f.RetryAfter < 0 || f.Latency < 0 {
+		return ActiveFault{}, &controlError{"Fail", http.StatusBadRequest, "Fault.RetryAfter and Fault.Latency must not be negative"}
 	}
 	left := f.Times
-	if left == 0 {
+	switch {
+	case left == 0:
 		left = 1
+	case left < 0:
+		left = -1
 	}
-	s.faults.mu.Lock()
-	s.faults.list = append(s.faults.list, &faultEntry{f: f, left: left})
-	s.faults.mu.Unlock()
+	fl := &s.faults
+	fl.mu.Lock()
+	fl.lastID++
+	e := &faultEntry{id: fl.lastID, f: f, left: left}
+	fl.list = append(fl.list, e)
+	af := e.active()
+	fl.mu.Unlock()
+	s.changed()
+	return af, nil
+}
+
+func (e *faultEntry) active() ActiveFault {
+	return ActiveFault{ID: e.id, Fault: e.f, Remaining: e.left}
+}
+
+// Faults returns the registered faults that have uses left, in the order
+// they were registered: the order in which they are tried.
+func (s *Server) Faults() []ActiveFault {
+	fl := &s.faults
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	out := make([]ActiveFault, len(fl.list))
+	for i, e := range fl.list {
+		out[i] = e.active()
+	}
+	return out
 }
 
 // ClearFaults removes every registered fault; requests already being
@@ -68,6 +115,7 @@ func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	s.faults.list = nil
 	s.faults.mu.Unlock()
+	s.changed()
 }
 
 // take spends one use of the first fault that matches and has uses left.

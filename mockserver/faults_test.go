@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,21 +13,6 @@ import (
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
-
-// hammer runs n concurrent calls of fn and returns their errors.
-func hammer(n int, fn func(i int) error) []error {
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn(i)
-		}()
-	}
-	wg.Wait()
-	return errs
-}
 
 func TestFaultTimesIsExactUnderConcurrency(t *testing.T) {
 	f := newFixture(t)
@@ -107,21 +93,9 @@ func TestFirstRegisteredFaultWithUsesLeftApplies(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if want := []int{500, 429, 429, 200}; !equalInts(got, want) {
+	if want := []int{500, 429, 429, 200}; !slices.Equal(got, want) {
 		t.Errorf("statuses %v; want %v", got, want)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestFaultsApplyBeforeAuthInTheFamilyShape(t *testing.T) {
@@ -202,14 +176,6 @@ func TestFaultDropOverURL(t *testing.T) {
 	}
 }
 
-func statuses(rs []mockserver.Request) []int {
-	var out []int
-	for _, r := range rs {
-		out = append(out, r.Status)
-	}
-	return out
-}
-
 func TestFaultDropOverTransport(t *testing.T) {
 	f := newFixture(t)
 	f.mustCreate(t, "u")
@@ -224,7 +190,7 @@ func TestFaultDropOverTransport(t *testing.T) {
 	if _, err := mem.Users.Tracks(ctx, "u"); err != nil {
 		t.Errorf("after the drop: %v", err)
 	}
-	if got := statuses(f.srv.Requests()); !equalInts(got, []int{201, 0, 200}) {
+	if got := statuses(f.srv.Requests()); !slices.Equal(got, []int{201, 0, 200}) {
 		t.Errorf("journal statuses %v; want [201 0 200]", got)
 	}
 }
@@ -260,19 +226,6 @@ func TestFaultLatency(t *testing.T) {
 		rs := f.srv.Requests()
 		return len(rs) == 5 && rs[3].Status == 0 && rs[4].Status == 0
 	}, "the two abandoned requests to be journaled with status 0")
-}
-
-// waitFor polls cond until it holds: for effects the server completes
-// after the client has gone (no assertion about how long it takes).
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	for i := 0; i < 2000; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("gave up waiting for %s", what)
 }
 
 func TestCloseEndsLatency(t *testing.T) {

@@ -17,9 +17,12 @@ import (
 //
 // The header value is "AUTH" or "AUTH|CONTENT-TYPE"; "$KEY" in it stands
 // for the partner's valid Big Interview key and "$TCKEY" for its
-// TicketsCloud key, so the fuzzer reaches past authentication.
+// TicketsCloud key, so the fuzzer reaches past authentication. The control
+// plane is closed by an admin token the fuzzer does not know: a request it
+// makes there is refused, rather than injecting a fault (a 5xx by design)
+// or a latency of hours.
 func FuzzHandler(f *testing.F) {
-	srv := mockserver.New(mockserver.WithoutListener(), mockserver.WithJournalSize(16))
+	srv := mockserver.New(mockserver.WithoutListener(), mockserver.WithJournalSize(16), mockserver.WithAdminToken("fuzz-"+strings.Repeat("0", 27)))
 	p := srv.AddPartner("fuzz", mockserver.AllowAnonymous())
 	h := srv.Handler()
 	serve := func(method, path, header string, body []byte) *httptest.ResponseRecorder {
@@ -68,6 +71,7 @@ func FuzzHandler(f *testing.F) {
 		{"OPTIONS", "/", "", ""},
 		{"GET", "/api/users/%zz", "$KEY", ""},
 		{"POST", "/api/users/u3", "$KEY|application/json", `{"first_name":5}`},
+		{"POST", "/_mock/faults", "", `{"status":503,"times":-1}`},
 	} {
 		f.Add(s.method, s.path, s.header, []byte(s.body))
 	}

@@ -1,13 +1,19 @@
 package mockserver_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,4 +184,166 @@ func newBrowser(t *testing.T) *http.Client {
 		t.Fatal(err)
 	}
 	return &http.Client{Jar: jar, Transport: &http.Transport{}}
+}
+
+// hammer runs n concurrent calls of fn and returns their errors.
+func hammer(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(i)
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+func statuses(rs []mockserver.Request) []int {
+	var out []int
+	for _, r := range rs {
+		out = append(out, r.Status)
+	}
+	return out
+}
+
+// waitFor polls cond until it holds: for effects the server completes
+// after the client has gone (no assertion about how long it takes).
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	for i := 0; i < 2000; i++ {
+		if cond() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("gave up waiting for %s", what)
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// whReceived is one request a webhook receiver got.
+type whReceived struct {
+	method, path string
+	header       http.Header
+	body         []byte
+	fakeNow      time.Time // the fake's clock when the request came
+}
+
+// whReceiver is a webhook endpoint on a loopback httptest.Server: it keeps
+// every request and answers the status status(n) gives for the n-th (from
+// 1); a status of 0 closes the connection with no answer.
+type whReceiver struct {
+	URL    string
+	srv    *mockserver.Server
+	ts     *httptest.Server
+	status func(n int) int
+
+	mu   sync.Mutex
+	reqs []whReceived
+}
+
+func newWHReceiver(t *testing.T, srv *mockserver.Server, status func(n int) int) *whReceiver {
+	t.Helper()
+	rc := &whReceiver{srv: srv, status: status}
+	rc.ts = httptest.NewServer(rc)
+	t.Cleanup(rc.ts.Close)
+	rc.URL = rc.ts.URL + "/hooks/big-interview"
+	return rc
+}
+
+func (rc *whReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	rc.mu.Lock()
+	rc.reqs = append(rc.reqs, whReceived{method: r.Method, path: r.URL.Path, header: r.Header.Clone(), body: body, fakeNow: rc.srv.Now()})
+	n := len(rc.reqs)
+	rc.mu.Unlock()
+	status := http.StatusOK
+	if rc.status != nil {
+		status = rc.status(n)
+	}
+	if status == 0 {
+		panic(http.ErrAbortHandler) // close the connection with no answer
+	}
+	w.WriteHeader(status)
+}
+
+func (rc *whReceiver) received() []whReceived {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]whReceived(nil), rc.reqs...)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// login follows an SSO link by hand: it returns the answer to /sso/login
+// (not following the redirect).
+func login(t *testing.T, link string) answer {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rawVia(t, rawClient(), u.Scheme+"://"+u.Host, "GET", u.RequestURI(), "")
+}
+
+func sessionCookie(t *testing.T, a answer) *http.Cookie {
+	t.Helper()
+	resp := http.Response{Header: a.header}
+	cs := resp.Cookies()
+	if len(cs) != 1 || cs[0].Value == "" {
+		t.Fatalf("answer sets cookies %v; want one session cookie", cs)
+	}
+	return cs[0]
+}
+
+// control sends one control-plane request to srv's URL and decodes a JSON
+// answer into out (when out is not nil and the status is 2xx).
+func control(t *testing.T, srv *mockserver.Server, method, path, body string, out any, headers ...string) answer {
+	t.Helper()
+	a := raw(t, srv, method, path, body, headers...)
+	if out != nil && a.status < 300 {
+		if err := json.Unmarshal(a.body, out); err != nil {
+			t.Fatalf("%s %s: %d, body %s: %v", method, path, a.status, a.body, err)
+		}
+	}
+	return a
+}
+
+// wantControlError checks a control-plane error: the status, the
+// {"error": "…"} shape, and that the message names what is wrong.
+func wantControlError(t *testing.T, a answer, status int, names string) {
+	t.Helper()
+	var e map[string]string
+	if err := json.Unmarshal(a.body, &e); err != nil || len(e) != 1 || e["error"] == "" {
+		t.Errorf("error body %s is not {\"error\": \"…\"}", a.body)
+	}
+	if a.status != status || !strings.Contains(e["error"], names) {
+		t.Errorf("%d %s; want %d naming %q", a.status, a.body, status, names)
+	}
+	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("error Content-Type %q", ct)
+	}
+}
+
+type controlPartner struct {
+	ID         string `json:"id"`
+	Org        string `json:"org"`
+	APIKey     string `json:"api_key"`
+	KeysAPIKey string `json:"keys_api_key"`
+	Anonymous  bool   `json:"anonymous"`
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The journal's default bounds: a long-running fake keeps the last 10,000
@@ -33,7 +34,8 @@ type Request struct {
 	// header values, the path or the query were cut to fit the journal's
 	// bound for one request (WithJournalEntryBytes).
 	Truncated bool
-	Status    int // the status answered; 0 when the connection was dropped or the client left first
+	Status    int       // the status answered; 0 when the connection was dropped or the client left first
+	At        time.Time // when it arrived, on the fake's clock
 }
 
 // WithJournalSize makes the journal keep the last n requests (default
@@ -63,9 +65,9 @@ func WithJournalBytes(n int64) Option {
 
 // WithJournalEntryBytes bounds what the journal keeps of one request: at
 // most n bytes of its method, path, query, headers and body together
-// (default 64 KiB). A larger request is kept cut, with Request.Truncated
+// (default 64 KiB). A larger request is kept cut, with [Request.Truncated]
 // set: its body first, then header values. The bound never exceeds what
-// WithJournalBytes leaves for one entry. n <= 0 keeps nothing of bodies.
+// [WithJournalBytes] leaves for one entry. n <= 0 keeps nothing of bodies.
 func WithJournalEntryBytes(n int) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -114,7 +116,7 @@ func newJournal(size, entryBytes int, maxBytes int64) *journal {
 }
 
 // begin records a request's arrival and returns its sequence number.
-func (j *journal) begin(r *http.Request) uint64 {
+func (j *journal) begin(r *http.Request, at time.Time) uint64 {
 	if j.size == 0 {
 		j.mu.Lock()
 		seq := j.next
@@ -122,7 +124,7 @@ func (j *journal) begin(r *http.Request) uint64 {
 		j.mu.Unlock()
 		return seq
 	}
-	e := journalEntry{req: Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}}
+	e := journalEntry{req: Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, At: at}}
 	budget := j.entryBytes
 	if n := len(e.req.Method) + len(e.req.Path) + len(e.req.RawQuery); n > budget {
 		e.req.Method, e.req.Path, e.req.RawQuery = cutStrings(budget, e.req.Method, e.req.Path, e.req.RawQuery)
@@ -259,6 +261,20 @@ func cutStrings(budget int, ss ...string) (string, string, string) {
 	}
 	return ss[0], ss[1], ss[2]
 }
+
+// clear forgets every entry; requests in progress are not recorded when
+// they finish.
+func (j *journal) clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	clear(j.ring)
+	j.head, j.n, j.bytes = 0, 0, 0
+	j.first = j.next
+}
+
+// ClearRequests empties the journal of requests. Requests in progress
+// when it is called are not recorded.
+func (s *Server) ClearRequests() { s.journal.clear() }
 
 // Requests returns the journal: the last requests answered (or dropped),
 // in the order they arrived, each with the status of its answer. Requests

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 )
 
@@ -13,11 +14,13 @@ import (
 
 // newSecretLocked returns a new random key, 32 lowercase hex digits, that
 // is neither a Big Interview nor a TicketsCloud key already, so that no key
-// ever belongs to both companies. The caller holds st.mu for writing.
+// ever belongs to both companies, nor is the control plane's admin token
+// (which must never authenticate an API). The caller holds st.mu for
+// writing.
 func (s *Server) newSecretLocked() string {
 	for {
-		k := randomHex(16)
-		if s.st.biKeys[k] == nil && s.st.keys[k] == nil {
+		k := s.ids.hex(16)
+		if s.st.biKeys[k] == nil && s.st.keys[k] == nil && k != s.adminToken {
 			return k
 		}
 	}
@@ -38,13 +41,22 @@ func (s *Server) newBIKeyLocked(p *partner) string {
 // AddAPIKey panics if p is not a partner of this Server: that is a mistake
 // in a test's setup.
 func (s *Server) AddAPIKey(p *Partner) string {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	sp := s.partnerOfLocked(p)
-	if sp == nil {
-		panic(fmt.Sprintf("mockserver: AddAPIKey: %s", describeMissing(p)))
+	k, err := s.addAPIKey(p)
+	if err != nil {
+		panic(err.Error())
 	}
-	return s.newBIKeyLocked(sp)
+	return k
+}
+
+func (s *Server) addAPIKey(p *Partner) (string, error) {
+	s.st.mu.Lock()
+	defer s.changed()
+	defer s.st.mu.Unlock()
+	sp, err := s.lookupPartnerLocked("AddAPIKey", p)
+	if err != nil {
+		return "", err
+	}
+	return s.newBIKeyLocked(sp), nil
 }
 
 // RemoveAPIKey deletes the Big Interview API key key of p's organization,
@@ -56,17 +68,18 @@ func (s *Server) AddAPIKey(p *Partner) string {
 // /v1/resources/partners/{partner}/api_keys/{id}).
 func (s *Server) RemoveAPIKey(p *Partner, key string) error {
 	s.st.mu.Lock()
+	defer s.changed()
 	defer s.st.mu.Unlock()
-	sp := s.partnerOfLocked(p)
-	if sp == nil {
-		return fmt.Errorf("mockserver: RemoveAPIKey: %s", describeMissing(p))
+	sp, err := s.lookupPartnerLocked("RemoveAPIKey", p)
+	if err != nil {
+		return err
 	}
 	i := slices.Index(sp.biKeys, key)
 	if i < 0 {
 		if k := s.st.keys[key]; k != nil && k.partner == sp {
-			return fmt.Errorf("mockserver: RemoveAPIKey: that key is a TicketsCloud key of partner %s; remove it through the keys API", sp.id)
+			return &controlError{"RemoveAPIKey", http.StatusBadRequest, fmt.Sprintf("that key is a TicketsCloud key of partner %s; remove it through the keys API", sp.id)}
 		}
-		return fmt.Errorf("mockserver: RemoveAPIKey: that key is not a live Big Interview key of organization %q", sp.org)
+		return &controlError{"RemoveAPIKey", http.StatusNotFound, fmt.Sprintf("that key is not a live Big Interview key of organization %q", sp.org)}
 	}
 	sp.biKeys = slices.Delete(sp.biKeys, i, i+1)
 	delete(s.st.biKeys, key)

@@ -56,7 +56,8 @@ const (
 
 const allPartnerFields = 1<<len(partnerFieldNames) - 1
 
-// appendPartner appends p with the fields in mask.
+// appendPartner appends p with the fields in mask, spaced as TicketsCloud's
+// docs print JSON (which encoding/json does not do).
 func appendPartner(b []byte, p *partner, mask uint32) []byte {
 	b = append(b, '{')
 	first := true

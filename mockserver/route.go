@@ -44,6 +44,33 @@ func (s *Server) routes() []route {
 		{"DELETE /v1/resources/partners/{partner}/api_keys/{key}", ticketsCloudAPI, s.deleteKey},
 		{"/v1/", ticketsCloudAPI, notFound},
 
+		// The fake's control plane: not journaled, not faulted, no API key; the admin token when one is set.
+		{"GET /_mock/health", controlPlane, s.controlHealth},
+		{"POST /_mock/reset", controlPlane, s.controlReset},
+		{"POST /_mock/partners", controlPlane, s.controlAddPartner},
+		{"GET /_mock/partners", controlPlane, s.controlListPartners},
+		{"POST /_mock/partners/{id}/api_keys", controlPlane, s.controlAddAPIKey},
+		{"DELETE /_mock/partners/{id}/api_keys/{key}", controlPlane, s.controlRemoveAPIKey},
+		{"GET /_mock/partners/{id}/users", controlPlane, s.controlUsers},
+		{"GET /_mock/partners/{id}/users/{partner_id}", controlPlane, s.controlUser},
+		{"PUT /_mock/partners/{id}/users/{partner_id}/progress", controlPlane, s.controlSetProgress},
+		{"POST /_mock/partners/{id}/users/{partner_id}/interviews", controlPlane, s.controlAddInterview},
+		{"PUT /_mock/partners/{id}/users/{partner_id}/interviews/{iid}", controlPlane, s.controlUpdateInterview},
+		{"DELETE /_mock/partners/{id}/users/{partner_id}/interviews/{iid}", controlPlane, s.controlDeleteInterview},
+		{"POST /_mock/partners/{id}/webhooks", controlPlane, s.controlAddWebhook},
+		{"POST /_mock/faults", controlPlane, s.controlAddFault},
+		{"GET /_mock/faults", controlPlane, s.controlFaults},
+		{"DELETE /_mock/faults", controlPlane, s.controlClearFaults},
+		{"GET /_mock/clock", controlPlane, s.controlClock},
+		{"POST /_mock/clock/advance", controlPlane, s.controlAdvance},
+		{"GET /_mock/requests", controlPlane, s.controlRequests},
+		{"DELETE /_mock/requests", controlPlane, s.controlClearRequests},
+		{"GET /_mock/deliveries", controlPlane, s.controlDeliveries},
+		{"GET /_mock/state", controlPlane, s.controlGetState},
+		{"PUT /_mock/state", controlPlane, s.controlPutState},
+		{"GET /_mock/openapi.json", controlPlane, s.controlOpenAPI},
+		{"/_mock/", controlPlane, notFound},
+
 		{"/", elsewhere, notFound},
 	}
 }
@@ -60,18 +87,19 @@ type route struct {
 // (faults come before authentication); then the API key, when the surface
 // takes one (401 without a valid one); then the method (405 with Allow);
 // then, on TicketsCloud, the Accept header (406); then the body (413 over
-// 1 MiB).
+// the surface's cap, 1 MiB unless it says otherwise).
 //
-// A surface of another kind — the fake's own control plane, say, neither
-// journaled nor faulted and authenticated by a token of its own, if any —
-// is one more value here, its routes one line each in the table.
+// The fake's own control plane is a surface too (controlPlane): neither
+// journaled nor faulted, and authenticated by the admin token when one is
+// set.
 type surface struct {
 	fam family // the error shape and content type of its answers
 	// auth authenticates a request: the partner its key belongs to (nil
 	// for a credential that names none) and whether it may go on; a nil
 	// auth takes no credential at all.
 	auth    func(*Server, *http.Request) (*partner, bool)
-	tracked bool // journaled and open to faults
+	tracked bool  // journaled and open to faults
+	maxBody int64 // the largest request body taken; 0: maxBodyBytes
 }
 
 var (
@@ -139,6 +167,9 @@ func (s *Server) newRouter(routes []route) *router {
 	byPath := make(map[string]*pathRoutes)
 	var paths []string
 	for _, r := range routes {
+		if r.surface == controlPlane && !controlPlaneServed {
+			continue
+		}
 		method, path, hasMethod := strings.Cut(r.pattern, " ")
 		if !hasMethod {
 			method, path = "", r.pattern

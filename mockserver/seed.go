@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
@@ -23,16 +24,13 @@ const (
 // seedUserLocked finds the live user partnerID of p's organization. The
 // caller holds st.mu.
 func (s *Server) seedUserLocked(op string, p *Partner, partnerID string) (*partner, *user, error) {
-	if p == nil {
-		return nil, nil, fmt.Errorf("mockserver: %s: nil *Partner", op)
-	}
-	sp := s.st.partners[lowerASCII(p.ID)]
-	if sp == nil {
-		return nil, nil, fmt.Errorf("mockserver: %s: no partner %q on this server", op, p.ID)
+	sp, err := s.lookupPartnerLocked(op, p)
+	if err != nil {
+		return nil, nil, err
 	}
 	u := sp.lookupUser(partnerID, s.nowMillis())
 	if u == nil {
-		return nil, nil, fmt.Errorf("mockserver: %s: no user %q in organization %q", op, partnerID, sp.org)
+		return nil, nil, &controlError{op, http.StatusNotFound, fmt.Sprintf("no user %q in organization %q", partnerID, sp.org)}
 	}
 	return sp, u, nil
 }
@@ -42,26 +40,44 @@ func (s *Server) seedUserLocked(op string, p *Partner, partnerID string) (*partn
 // case-sensitive). Steps are numbered from 1; none clears the track. The
 // track's progress becomes completed steps / steps.
 func (s *Server) SetProgress(p *Partner, partnerID, track string, completedSteps ...int) error {
+	_, err := s.setProgress(p, partnerID, track, completedSteps)
+	return err
+}
+
+// setProgress is SetProgress; it returns the track's index.
+func (s *Server) setProgress(p *Partner, partnerID, track string, completedSteps []int) (int, error) {
+	ti, mask, err := completedMask(track, completedSteps)
+	if err != nil {
+		return 0, err
+	}
+	s.st.mu.Lock()
+	defer s.changed()
+	defer s.st.mu.Unlock()
+	_, u, err := s.seedUserLocked("SetProgress", p, partnerID)
+	if err != nil {
+		return 0, err
+	}
+	u.completed[ti] = mask
+	return ti, nil
+}
+
+// completedMask returns the index of the guided track titled track and the
+// bit set of completedSteps, or a *controlError (400) naming the unknown
+// track or step.
+func completedMask(track string, completedSteps []int) (int, uint32, error) {
 	ti := trackIndex(track)
 	if ti < 0 {
-		return fmt.Errorf("mockserver: SetProgress: no guided track %q (there are %q and %q)", track, guidedTracks[0].title, guidedTracks[1].title)
+		return 0, 0, &controlError{"SetProgress", http.StatusBadRequest, fmt.Sprintf("no guided track %q (there are %q and %q)", track, guidedTracks[0].title, guidedTracks[1].title)}
 	}
 	n := len(guidedTracks[ti].steps)
 	var mask uint32
 	for _, st := range completedSteps {
 		if st < 1 || st > n {
-			return fmt.Errorf("mockserver: SetProgress: %q has steps 1 to %d, not %d", track, n, st)
+			return 0, 0, &controlError{"SetProgress", http.StatusBadRequest, fmt.Sprintf("%q has steps 1 to %d, not %d", track, n, st)}
 		}
 		mask |= 1 << (st - 1)
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	_, u, err := s.seedUserLocked("SetProgress", p, partnerID)
-	if err != nil {
-		return err
-	}
-	u.completed[ti] = mask
-	return nil
+	return ti, mask, nil
 }
 
 // fakeMillis is the fake's time truncated to milliseconds, the precision
@@ -79,7 +95,7 @@ func normalizeTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millise
 // then answers. An ID the user already has is an error.
 func (s *Server) AddInterview(p *Partner, partnerID string, iv partnerapi.Interview) (partnerapi.Interview, error) {
 	if iv.ID < 0 {
-		return partnerapi.Interview{}, fmt.Errorf("mockserver: AddInterview: negative interview id %d", iv.ID)
+		return partnerapi.Interview{}, &controlError{"AddInterview", http.StatusBadRequest, fmt.Sprintf("negative interview id %d", iv.ID)}
 	}
 	now := s.fakeMillis()
 	if iv.CreatedAt.IsZero() {
@@ -100,7 +116,7 @@ func (s *Server) AddInterview(p *Partner, partnerID string, iv partnerapi.Interv
 		iv.ID = s.st.ivNext
 	} else if u.interviewIndex(iv.ID) >= 0 {
 		s.st.mu.Unlock()
-		return partnerapi.Interview{}, fmt.Errorf("mockserver: AddInterview: user %q already has interview %d", partnerID, iv.ID)
+		return partnerapi.Interview{}, &controlError{"AddInterview", http.StatusConflict, fmt.Sprintf("user %q already has interview %d", partnerID, iv.ID)}
 	}
 	if iv.ID >= s.st.ivNext {
 		s.st.ivNext = iv.ID + 1
@@ -108,6 +124,7 @@ func (s *Server) AddInterview(p *Partner, partnerID string, iv partnerapi.Interv
 	s.st.ivSeq++
 	u.interviews = append(u.interviews, storedInterview{iv: iv, seq: s.st.ivSeq})
 	s.st.mu.Unlock()
+	s.changed()
 
 	s.interviewChanged(sp, partnerID, eventInterviewCreated, iv)
 	return iv, nil
@@ -117,25 +134,32 @@ func (s *Server) AddInterview(p *Partner, partnerID string, iv partnerapi.Interv
 // CreatedAt and setting UpdatedAt to the fake's now, so that it comes first
 // in the list. An unknown id is an error.
 func (s *Server) UpdateInterview(p *Partner, partnerID string, iv partnerapi.Interview) error {
+	_, err := s.updateInterview(p, partnerID, iv)
+	return err
+}
+
+// updateInterview is UpdateInterview; it returns the interview as stored.
+func (s *Server) updateInterview(p *Partner, partnerID string, iv partnerapi.Interview) (partnerapi.Interview, error) {
 	now := s.fakeMillis()
 	s.st.mu.Lock()
 	sp, u, err := s.seedUserLocked("UpdateInterview", p, partnerID)
 	if err != nil {
 		s.st.mu.Unlock()
-		return err
+		return partnerapi.Interview{}, err
 	}
 	i := u.interviewIndex(iv.ID)
 	if i < 0 {
 		s.st.mu.Unlock()
-		return fmt.Errorf("mockserver: UpdateInterview: user %q has no interview %d", partnerID, iv.ID)
+		return partnerapi.Interview{}, &controlError{"UpdateInterview", http.StatusNotFound, fmt.Sprintf("user %q has no interview %d", partnerID, iv.ID)}
 	}
 	iv.CreatedAt, iv.UpdatedAt = u.interviews[i].iv.CreatedAt, now
 	s.st.ivSeq++
 	u.interviews[i] = storedInterview{iv: iv, seq: s.st.ivSeq}
 	s.st.mu.Unlock()
+	s.changed()
 
 	s.interviewChanged(sp, partnerID, eventInterviewUpdated, iv)
-	return nil
+	return iv, nil
 }
 
 // DeleteInterview removes the user's interview id. An unknown id is an
@@ -150,11 +174,12 @@ func (s *Server) DeleteInterview(p *Partner, partnerID string, id int64) error {
 	i := u.interviewIndex(id)
 	if i < 0 {
 		s.st.mu.Unlock()
-		return fmt.Errorf("mockserver: DeleteInterview: user %q has no interview %d", partnerID, id)
+		return &controlError{"DeleteInterview", http.StatusNotFound, fmt.Sprintf("user %q has no interview %d", partnerID, id)}
 	}
 	iv := u.interviews[i].iv
 	u.interviews = append(u.interviews[:i:i], u.interviews[i+1:]...)
 	s.st.mu.Unlock()
+	s.changed()
 
 	s.interviewChanged(sp, partnerID, eventInterviewDeleted, iv)
 	return nil
@@ -173,7 +198,7 @@ func (u *user) interviewIndex(id int64) int {
 // state lock, with the event name (interview.created, interview.updated,
 // interview.deleted) and the interview as stored (as it was, for a
 // deletion). It sends the event to the partner's registered webhook URLs
-// (webhooks.go) without waiting for any delivery.
+// without waiting for any delivery.
 func (s *Server) interviewChanged(p *partner, partnerID, event string, iv partnerapi.Interview) {
 	s.webhooks.emit(p, partnerID, event, &iv)
 }

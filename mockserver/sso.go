@@ -76,7 +76,7 @@ func (s *Server) ssoLogin(ex *exchange) {
 	}
 
 	var sid [32]byte
-	randomBytes(sid[:])
+	s.ids.read(sid[:])
 	st.mu.Lock()
 	if len(st.sessions) >= maxSessions {
 		for k := range st.sessions {
@@ -86,6 +86,7 @@ func (s *Server) ssoLogin(ex *exchange) {
 	}
 	st.sessions[sid] = &session{u: u, returnURL: returnURL}
 	st.mu.Unlock()
+	s.changed()
 
 	http.SetCookie(ex.w, &http.Cookie{
 		Name: sessionCookie, Value: hex.EncodeToString(sid[:]),
@@ -139,6 +140,7 @@ func (s *Server) ssoLogout(ex *exchange) {
 		s.st.mu.Lock()
 		delete(s.st.sessions, sid)
 		s.st.mu.Unlock()
+		s.changed()
 		if sess.returnURL != "" {
 			to = sess.returnURL
 		}

@@ -11,27 +11,6 @@ import (
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-// login follows an SSO link by hand: it returns the answer to /sso/login
-// (not following the redirect).
-func login(t *testing.T, link string) answer {
-	t.Helper()
-	u, err := url.Parse(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rawVia(t, rawClient(), u.Scheme+"://"+u.Host, "GET", u.RequestURI(), "")
-}
-
-func sessionCookie(t *testing.T, a answer) *http.Cookie {
-	t.Helper()
-	resp := http.Response{Header: a.header}
-	cs := resp.Cookies()
-	if len(cs) != 1 || cs[0].Value == "" {
-		t.Fatalf("answer sets cookies %v; want one session cookie", cs)
-	}
-	return cs[0]
-}
-
 func TestSSOLoginAndDashboard(t *testing.T) {
 	f := newFixture(t)
 	link, err := f.client.SSO.LoginURL(ctx, "sso-user", params, nil)

@@ -1,7 +1,10 @@
 package mockserver
 
 import (
+	"cmp"
 	"fmt"
+	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +25,8 @@ type state struct {
 	sessions map[[32]byte]*session
 	ivNext   int64  // the next interview id AddInterview assigns
 	ivSeq    uint64 // counts interview changes, to order equal UpdatedAt
+
+	partnersAdded int // counts AddPartner calls, to list partners in the order they were added
 }
 
 func (st *state) init() {
@@ -40,9 +45,11 @@ func (st *state) init() {
 type partner struct {
 	id        string
 	org       string
+	order     int                // the partner's place in the order partners were added
 	createdAt time.Time          // when AddPartner added it (microsecond precision)
 	anonymous bool               // may create anonymous users
 	biKeys    []string           // live Big Interview keys, in creation order
+	firstKey  string             // the Big Interview key AddPartner gave it, which Reset makes live again
 	keys      []*apiKey          // TicketsCloud keys in creation order, removed ones included
 	keyByID   map[string]*apiKey // by ObjectId (lowercase)
 	users     map[string]*user   // by partner_id
@@ -52,7 +59,8 @@ type partner struct {
 // fake's clock, the precision the API shows.
 type user struct {
 	partner    *partner
-	partnerID  string // shares its bytes with the users map key
+	partnerID  string     // shares its bytes with the users map key
+	attrs      userParams // what the create request sent; empty for an anonymous user
 	createdAt  int64
 	tokenExp   int64
 	token      [32]byte
@@ -93,7 +101,7 @@ func (p *partner) lookupUser(partnerID string, now int64) *user {
 // subdomain), with the first key of each. The two companies' keys are
 // separate credentials, as in production: APIKey authenticates the Big
 // Interview users API (/api) and nothing else, KeysAPIKey the TicketsCloud
-// keys API (/v1) and nothing else. Server.NewClient makes an SDK client
+// keys API (/v1) and nothing else. [Server.NewClient] makes an SDK client
 // that uses each for its own API.
 type Partner struct {
 	ID         string // TicketsCloud partner ObjectId, 24 lowercase hex digits: the keys API's partner argument
@@ -102,7 +110,7 @@ type Partner struct {
 	KeysAPIKey string // the partner's first TicketsCloud API key (named "default"), 32 lowercase hex digits
 }
 
-// PartnerOption configures a partner added with AddPartner.
+// PartnerOption configures a partner added with [Server.AddPartner].
 type PartnerOption func(*partnerConfig)
 
 type partnerConfig struct{ anonymous bool }
@@ -115,10 +123,10 @@ func AllowAnonymous() PartnerOption {
 }
 
 // AddPartner adds a partner for the organization org and gives it the
-// first key of each company: a Big Interview API key (Partner.APIKey, as an
-// org admin makes in the admin area; AddAPIKey makes more) and a
-// TicketsCloud API key named "default" (Partner.KeysAPIKey), which the keys
-// API lists like any other and can rename or remove. org is stored in
+// first key of each company: a Big Interview API key ([Partner].APIKey, as
+// an org admin makes in the admin area; [Server.AddAPIKey] makes more) and a
+// TicketsCloud API key named "default" ([Partner].KeysAPIKey), which the
+// keys API lists like any other and can rename or remove. org is stored in
 // lowercase. AddPartner panics if org is not a DNS label (letters, digits
 // and '-', 1 to 63 long, no '-' at either end) or was already added: both
 // are mistakes in a test's setup.
@@ -129,30 +137,72 @@ func (s *Server) AddPartner(org string, opts ...PartnerOption) *Partner {
 			o(&cfg)
 		}
 	}
+	p, err := s.addPartner(org, cfg.anonymous)
+	if err != nil {
+		panic(err.Error())
+	}
+	return p
+}
+
+// addPartner is AddPartner, with an error for a bad or repeated org: a
+// *controlError, 400 or 409.
+func (s *Server) addPartner(org string, anonymous bool) (*Partner, error) {
 	if !isDNSLabel(org) {
-		panic(fmt.Sprintf("mockserver: AddPartner: organization %q is not a subdomain (letters, digits and '-', 1 to 63 long)", org))
+		return nil, &controlError{"AddPartner", http.StatusBadRequest, fmt.Sprintf("organization %q is not a subdomain (letters, digits and '-', 1 to 63 long)", org)}
 	}
 	org = lowerASCII(org)
 	now := s.clock.now()
+	st := &s.st
+	st.mu.Lock()
+	defer s.changed()
+	defer st.mu.Unlock()
+	if _, dup := st.orgs[org]; dup {
+		return nil, &controlError{"AddPartner", http.StatusConflict, fmt.Sprintf("organization %q was already added", org)}
+	}
 	p := &partner{
 		id:        s.ids.objectID(now),
+		order:     st.partnersAdded,
 		org:       org,
 		createdAt: now.Truncate(time.Microsecond),
-		anonymous: cfg.anonymous,
+		anonymous: anonymous,
 		keyByID:   make(map[string]*apiKey),
 		users:     make(map[string]*user),
 	}
-	st := &s.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if _, dup := st.orgs[org]; dup {
-		panic(fmt.Sprintf("mockserver: AddPartner: organization %q was already added", org))
-	}
+	st.partnersAdded++
 	st.orgs[org] = p
 	st.partners[p.id] = p
-	biKey := s.newBIKeyLocked(p)
-	k := s.newKeyLocked(p, "default", now)
-	return &Partner{ID: p.id, Org: p.org, APIKey: biKey, KeysAPIKey: k.key}
+	p.firstKey = s.newBIKeyLocked(p)
+	s.newKeyLocked(p, "default", now)
+	return p.public(), nil
+}
+
+// public is the Partner a caller holds for p. The caller holds st.mu.
+func (p *partner) public() *Partner {
+	return &Partner{ID: p.id, Org: p.org, APIKey: p.firstKey, KeysAPIKey: p.keys[0].key}
+}
+
+// Partners returns every partner of the fake, in the order they were
+// added, as [Server.AddPartner] returned them: with the first key of each
+// company (APIKey and KeysAPIKey), even when it has since been removed.
+func (s *Server) Partners() []*Partner {
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	out := make([]*Partner, 0, len(s.st.partners))
+	for _, p := range s.st.partnersInOrder() {
+		out = append(out, p.public())
+	}
+	return out
+}
+
+// partnersInOrder returns the partners in the order they were added. The
+// caller holds st.mu.
+func (st *state) partnersInOrder() []*partner {
+	ps := make([]*partner, 0, len(st.partners))
+	for _, p := range st.partners {
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b *partner) int { return cmp.Compare(a.order, b.order) })
+	return ps
 }
 
 func isDNSLabel(s string) bool {
@@ -175,4 +225,14 @@ func (s *Server) partnerOfLocked(p *Partner) *partner {
 		return nil
 	}
 	return s.st.partners[lowerASCII(p.ID)]
+}
+
+// lookupPartnerLocked returns the stored partner p stands for, or a
+// *controlError (404) for op saying why there is none. The caller holds
+// st.mu.
+func (s *Server) lookupPartnerLocked(op string, p *Partner) (*partner, error) {
+	if sp := s.partnerOfLocked(p); sp != nil {
+		return sp, nil
+	}
+	return nil, &controlError{op, http.StatusNotFound, describeMissing(p)}
 }

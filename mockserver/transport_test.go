@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestURLHandlerAndTransportShareOneFake(t *testing.T) {
 		t.Errorf("after the fault is spent: %v", err)
 	}
 	// One journal.
-	if got := statuses(f.srv.Requests()); !equalInts(got, []int{201, 200, 200, 201, 200, 500, 500, 200}) {
+	if got := statuses(f.srv.Requests()); !slices.Equal(got, []int{201, 200, 200, 201, 200, 500, 500, 200}) {
 		t.Errorf("journal statuses %v", got)
 	}
 	// The in-memory answer looks like a real one.

@@ -59,7 +59,7 @@ func (s *Server) createOrRefresh(ex *exchange) {
 		return
 	}
 	var tok [32]byte
-	randomBytes(tok[:])
+	s.ids.read(tok[:])
 	now := s.nowMillis()
 
 	st := &s.st
@@ -76,7 +76,8 @@ func (s *Server) createOrRefresh(ex *exchange) {
 			ex.failFields(http.StatusUnprocessableEntity, missing...)
 			return
 		}
-		u = &user{partner: p, partnerID: strings.Clone(partnerID), createdAt: now}
+		u = &user{partner: p, partnerID: strings.Clone(partnerID), createdAt: now,
+			attrs: params} // refreshing ignores attributes, as Big Interview does: they never change
 		p.users[u.partnerID] = u
 	} else {
 		delete(st.tokens, u.token)
@@ -85,6 +86,7 @@ func (s *Server) createOrRefresh(ex *exchange) {
 	st.tokens[tok] = u
 	out := *u
 	st.mu.Unlock()
+	s.changed()
 
 	status := http.StatusOK
 	if created {
@@ -105,13 +107,13 @@ func (s *Server) createAnonymous(ex *exchange) {
 		return
 	}
 	var tok [32]byte
-	randomBytes(tok[:])
+	s.ids.read(tok[:])
 	now := s.nowMillis()
 	st := &s.st
 	st.mu.Lock()
 	var partnerID string
 	for partnerID == "" || p.users[partnerID] != nil {
-		partnerID = "anon_" + randomHex(16)
+		partnerID = "anon_" + s.ids.hex(16)
 	}
 	u := &user{partner: p, partnerID: partnerID, createdAt: now, anonymous: true,
 		token: tok, tokenExp: now + tokenLifetime.Milliseconds()}
@@ -119,6 +121,7 @@ func (s *Server) createAnonymous(ex *exchange) {
 	st.tokens[tok] = u
 	out := *u
 	st.mu.Unlock()
+	s.changed()
 	ex.json(http.StatusCreated, appendUser(make([]byte, 0, 256), &out))
 }
 
@@ -132,7 +135,9 @@ func (st *state) deleteUserLocked(u *user) {
 	}
 }
 
-// appendUser appends {"user":{…}} as the docs show it.
+// appendUser appends {"user":{…}} as the docs show it, by hand: it is the
+// answer of every create and refresh (0.50 µs and 1 allocation, against
+// 1.1 µs and 6 through encoding/json; see jsonw.go).
 func appendUser(b []byte, u *user) []byte {
 	b = append(b, `{"user":{"partner_id":`...)
 	b = appendString(b, u.partnerID)
@@ -210,7 +215,9 @@ func sortInterviews(ivs []storedInterview) {
 }
 
 // appendInterview appends an interview with the partnerapi.Interview JSON
-// names and Big Interview's time format.
+// names and Big Interview's time format, by hand: three interviews in 2.8
+// µs and 2 allocations, against 4.0 µs and 11 through encoding/json (see
+// jsonw.go).
 func appendInterview(b []byte, iv *partnerapi.Interview) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, iv.ID, 10)
@@ -233,7 +240,8 @@ func appendInterview(b []byte, iv *partnerapi.Interview) []byte {
 	return append(b, '}', '}')
 }
 
-// userParams are the attributes of POST /api/users/{partner_id}.
+// userParams are the attributes of POST /api/users/{partner_id}, and those
+// a user was created with.
 type userParams struct{ firstName, lastName, email string }
 
 // missing names the required attributes that are absent or blank.
@@ -325,4 +333,65 @@ func trimJSONSpace(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// StoredUser is a user as the fake stores it: what the request that
+// created it sent, so that a test can check what its code sent. Refreshing
+// a user ignores attributes, as Big Interview does, so they are the
+// creating request's.
+type StoredUser struct {
+	PartnerID string
+	FirstName string // "" for an anonymous user
+	LastName  string
+	Email     string
+	Anonymous bool
+	CreatedAt time.Time // on the fake's clock, to the millisecond
+}
+
+// Users returns the live users of p's organization, oldest first (of two
+// created in the same millisecond, by partner_id). An anonymous user is
+// gone 24 hours after it was created, as the API sees it. It is an error
+// if p is not a partner of this Server.
+func (s *Server) Users(p *Partner) ([]StoredUser, error) {
+	now := s.nowMillis()
+	s.st.mu.RLock()
+	sp, err := s.lookupPartnerLocked("Users", p)
+	if err != nil {
+		s.st.mu.RUnlock()
+		return nil, err
+	}
+	out := make([]StoredUser, 0, len(sp.users))
+	for _, u := range sp.users {
+		if u.live(now) {
+			out = append(out, u.stored())
+		}
+	}
+	s.st.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].PartnerID < out[j].PartnerID
+	})
+	return out, nil
+}
+
+// User returns the live user partnerID of p's organization. It is an
+// error if p is not a partner of this Server or has no such user.
+func (s *Server) User(p *Partner, partnerID string) (StoredUser, error) {
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	_, u, err := s.seedUserLocked("User", p, partnerID)
+	if err != nil {
+		return StoredUser{}, err
+	}
+	return u.stored(), nil
+}
+
+// stored is u as StoredUser shows it. The caller holds st.mu.
+func (u *user) stored() StoredUser {
+	return StoredUser{
+		PartnerID: u.partnerID, FirstName: u.attrs.firstName, LastName: u.attrs.lastName, Email: u.attrs.email,
+		Anonymous: u.anonymous, CreatedAt: time.UnixMilli(u.createdAt).UTC(),
+	}
 }

@@ -80,6 +80,7 @@ type webhookEvent struct {
 type outbound struct {
 	ev       *webhookEvent
 	t        *webhookTarget
+	epoch    uint64    // the sender's epoch when the event was emitted
 	attempts int       // attempts made
 	due      time.Time // when the next attempt falls due (a retry)
 	seq      uint64    // scheduling order, to keep retries due at one time in order
@@ -102,11 +103,12 @@ type webhookSender struct {
 	retries      retryQueue // earliest due first
 	seq          uint64
 	lastEventID  uint64
+	epoch        uint64 // counts Resets and Restores: an attempt of an older epoch is not journaled or retried
 	closed       bool
 	journal      deliveryJournal
 }
 
-func newWebhookSender(c *clock, journalSize int) *webhookSender {
+func newWebhookSender(c *clock, ids *idGen, journalSize int) *webhookSender {
 	tr := &http.Transport{
 		Proxy:                 nil, // receivers are reached directly
 		DialContext:           (&net.Dialer{Timeout: webhookTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -136,26 +138,49 @@ func newWebhookSender(c *clock, journalSize int) *webhookSender {
 	// receiver shared by several fakes (its dedup memory included) does not
 	// take one fake's events for another's.
 	var b [4]byte
-	randomBytes(b[:])
+	ids.read(b[:])
 	ws.lastEventID = 100000000 + uint64(binary.BigEndian.Uint32(b[:])%800000000)
 	return ws
 }
 
 // AddWebhook registers rawURL to receive the webhook events of p's
 // organization (interview.created, interview.updated, interview.deleted,
-// sent when AddInterview, UpdateInterview and DeleteInterview change an
-// interview) and returns the registration's verification key, a new random
-// 32-hex-digit string that every delivery carries as its Authorization
-// header. A partner may register several URLs, each with its own key;
-// every event goes to each of them. Deliveries are made with the fake's own
-// HTTP client over the network (typically to an httptest.Server), never
-// through Transport; an https URL needs a certificate the system trusts.
-// AddWebhook panics if p is not a partner of this Server or rawURL is not
-// an absolute http or https URL: both are mistakes in a test's setup.
+// sent when [Server.AddInterview], [Server.UpdateInterview] and
+// [Server.DeleteInterview] change an interview) and returns the
+// registration's verification key, a new random 32-hex-digit string that
+// every delivery carries as its Authorization header; pass it to
+// [partnerapi.WebhookHandler]. A partner may register several URLs, each
+// with its own key; every event goes to each of them. Deliveries are made
+// with the fake's own HTTP client over the network (typically to an
+// httptest.Server), never through [Server.Transport]; an https URL needs a
+// certificate the system trusts. AddWebhook panics if p is not a partner
+// of this Server or rawURL is not an absolute http or https URL: both are
+// mistakes in a test's setup.
 func (s *Server) AddWebhook(p *Partner, rawURL string) (verificationKey string) {
-	if p == nil {
-		panic("mockserver: AddWebhook: nil *Partner")
+	key, err := s.addWebhook(p, rawURL, nil)
+	if err != nil {
+		panic(err.Error())
 	}
+	return key
+}
+
+// AddWebhookWithKey is [Server.AddWebhook] with the verification key
+// chosen by the caller, so that a receiver made first with
+// [partnerapi.WebhookHandler](verificationKey, fn) can be registered as it
+// is. It panics on what [Server.AddWebhook] panics on, and on a verification key
+// that is empty or holds white space or control characters (it is sent
+// as a header value).
+func (s *Server) AddWebhookWithKey(p *Partner, rawURL, verificationKey string) {
+	if _, err := s.addWebhook(p, rawURL, &verificationKey); err != nil {
+		panic(err.Error())
+	}
+}
+
+// addWebhook registers rawURL for p with the verification key *key, or a
+// new random one when key is nil, and returns the key. Its errors are
+// *controlError: 400 for a bad URL or key, 404 for an unknown partner.
+func (s *Server) addWebhook(p *Partner, rawURL string, key *string) (string, error) {
+	const op = "AddWebhook"
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// Not err's text: it quotes the URL, password included.
@@ -163,29 +188,78 @@ func (s *Server) AddWebhook(p *Partner, rawURL string) (verificationKey string) 
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		panic("mockserver: AddWebhook: the webhook URL does not parse: " + err.Error())
+		return "", &controlError{op, http.StatusBadRequest, "the webhook URL does not parse: " + err.Error()}
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		panic(fmt.Sprintf("mockserver: AddWebhook: %q is not an absolute http or https URL", u.Redacted()))
+		return "", &controlError{op, http.StatusBadRequest, fmt.Sprintf("%q is not an absolute http or https URL", u.Redacted())}
+	}
+	if key != nil && !isHeaderToken(*key) {
+		return "", &controlError{op, http.StatusBadRequest, "the verification key must be non-empty, without white space or control characters"}
 	}
 	s.st.mu.RLock()
-	sp := s.st.partners[lowerASCII(p.ID)]
+	sp, err := s.lookupPartnerLocked(op, p)
 	s.st.mu.RUnlock()
-	if sp == nil {
-		panic(fmt.Sprintf("mockserver: AddWebhook: no partner %q on this server", p.ID))
+	if err != nil {
+		return "", err
 	}
-	key := randomHex(16)
+	k := ""
+	if key != nil {
+		k = *key
+	} else {
+		k = s.ids.hex(16)
+	}
 	ws := s.webhooks
 	ws.mu.Lock()
-	ws.targets[sp] = append(ws.targets[sp], &webhookTarget{url: rawURL, key: key})
+	ws.targets[sp] = append(ws.targets[sp], &webhookTarget{url: rawURL, key: k})
 	ws.mu.Unlock()
-	return key
+	s.changed()
+	return k, nil
+}
+
+// Webhook is a URL registered to receive a partner's webhook events, with
+// the verification key its deliveries carry.
+type Webhook struct {
+	URL             string
+	VerificationKey string
+}
+
+// Webhooks returns the URLs registered for p's events, in the order they
+// were registered. It is an error if p is not a partner of this Server.
+func (s *Server) Webhooks(p *Partner) ([]Webhook, error) {
+	s.st.mu.RLock()
+	sp, err := s.lookupPartnerLocked("Webhooks", p)
+	s.st.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	ws := s.webhooks
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	out := make([]Webhook, 0, len(ws.targets[sp]))
+	for _, t := range ws.targets[sp] {
+		out = append(out, Webhook{URL: t.url, VerificationKey: t.key})
+	}
+	return out, nil
+}
+
+// isHeaderToken reports whether v is a non-empty header value of printable
+// ASCII without spaces.
+func isHeaderToken(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Deliveries returns the journal of webhook delivery attempts, in the
 // order they finished, each with the receiver's status or the error that
 // took its place. Like the request journal it keeps the last n attempts,
-// n set by WithJournalSize (default 10,000), so that memory stays bounded.
+// n set by [WithJournalSize] (default 10,000), so that memory stays bounded.
 // Attempts still in progress are not included. The result is a copy.
 func (s *Server) Deliveries() []Delivery { return s.webhooks.journal.list(&s.webhooks.mu) }
 
@@ -206,7 +280,7 @@ func (ws *webhookSender) emit(p *partner, partnerID, event string, iv *partnerap
 	}
 	ev.body = appendWebhookBody(nil, ev.id, event, partnerID, ivID, iv)
 	for _, t := range targets {
-		t.queue = append(t.queue, &outbound{ev: ev, t: t})
+		t.queue = append(t.queue, &outbound{ev: ev, t: t, epoch: ws.epoch})
 		ws.firstPending++
 		if !t.running {
 			t.running = true
@@ -252,6 +326,9 @@ func (ws *webhookSender) attempt(o *outbound, at time.Time) {
 	status, errText := ws.post(o)
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
+	if o.epoch != ws.epoch { // a Reset or Restore came in between: this attempt is of another state
+		return
+	}
 	ws.journal.add(Delivery{
 		EventID: o.ev.id, EventName: o.ev.name, URL: o.t.url,
 		Attempt: o.attempts, Status: status, Err: errText, At: at,

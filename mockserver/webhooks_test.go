@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,58 +20,6 @@ import (
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
-
-// whReceived is one request a webhook receiver got.
-type whReceived struct {
-	method, path string
-	header       http.Header
-	body         []byte
-	fakeNow      time.Time // the fake's clock when the request came
-}
-
-// whReceiver is a webhook endpoint on a loopback httptest.Server: it keeps
-// every request and answers the status status(n) gives for the n-th (from
-// 1); a status of 0 closes the connection with no answer.
-type whReceiver struct {
-	URL    string
-	srv    *mockserver.Server
-	ts     *httptest.Server
-	status func(n int) int
-
-	mu   sync.Mutex
-	reqs []whReceived
-}
-
-func newWHReceiver(t *testing.T, srv *mockserver.Server, status func(n int) int) *whReceiver {
-	t.Helper()
-	rc := &whReceiver{srv: srv, status: status}
-	rc.ts = httptest.NewServer(rc)
-	t.Cleanup(rc.ts.Close)
-	rc.URL = rc.ts.URL + "/hooks/big-interview"
-	return rc
-}
-
-func (rc *whReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	rc.reqs = append(rc.reqs, whReceived{method: r.Method, path: r.URL.Path, header: r.Header.Clone(), body: body, fakeNow: rc.srv.Now()})
-	n := len(rc.reqs)
-	rc.mu.Unlock()
-	status := http.StatusOK
-	if rc.status != nil {
-		status = rc.status(n)
-	}
-	if status == 0 {
-		panic(http.ErrAbortHandler) // close the connection with no answer
-	}
-	w.WriteHeader(status)
-}
-
-func (rc *whReceiver) received() []whReceived {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]whReceived(nil), rc.reqs...)
-}
 
 // whBody decodes a delivered body, keeping api_object raw.
 type whBody struct {
@@ -99,7 +46,8 @@ func decodeWHBody(t *testing.T, b []byte) whBody {
 
 var eventIDRe = regexp.MustCompile(`^[1-9][0-9]{8}$`)
 
-// apiExampleInterview is API.md's INTERVIEW example.
+// apiExampleInterview is the interview object of Big Interview's partner
+// docs (its "Interviews" example: id 95607, "Top 10 Questions", Jordan).
 var apiExampleInterview = partnerapi.Interview{
 	ID: 95607, Title: "Top 10 Questions", InterviewerName: "Jordan",
 	Category: "Top 10 Questions: 1", Completed: true,
@@ -146,9 +94,10 @@ func TestWebhookHeadersAndBody(t *testing.T) {
 	if !eventIDRe.MatchString(id) {
 		t.Fatalf("event id %q is not a string of 9 digits", id)
 	}
-	// API.md: {"webhook": {"id": "123456789", "event_name": "interview.created",
-	// "partner_id": "{partner_id}", "api_id": "95607", "api_type": "Interview",
-	// "api_object": {INTERVIEW}}}, the interview as the users API shows it.
+	// Big Interview's webhook guide documents the body as {"webhook": {"id":
+	// "123456789", "event_name": "interview.created", "partner_id":
+	// "{partner_id}", "api_id": "95607", "api_type": "Interview",
+	// "api_object": {the interview}}}, the interview as the users API shows it.
 	want := `{"webhook":{"id":"` + id + `","event_name":"interview.created","partner_id":"user-1",` +
 		`"api_id":"95607","api_type":"Interview","api_object":{"id":95607,"title":"Top 10 Questions",` +
 		`"interviewer_name":"Jordan","category":"Top 10 Questions: 1","completed":true,` +
@@ -235,8 +184,6 @@ func TestWebhookEachEvent(t *testing.T) {
 		}
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestWebhookRetriedUntil200(t *testing.T) {
 	f := newFixture(t)

@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,107 +16,12 @@ import (
 	partnerapi "github.com/partnerapi/go-partnerapi"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// binary builds the command once for all tests.
-func binary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		goTool, err := exec.LookPath("go")
-		if err != nil {
-			goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-		}
-		dir, err := os.MkdirTemp("", "partnerapi-mock-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "partnerapi-mock")
-		out, err := exec.Command(goTool, "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(err.Error() + ": " + string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("building the command: %v", buildErr)
-	}
-	return binPath
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
 	os.Exit(code)
-}
-
-type partnerLine struct{ org, id, key, keysKey string }
-
-var (
-	listeningRe = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:\d+)$`)
-	partnerRe   = regexp.MustCompile(`^partner org=([a-z0-9-]+) id=([0-9a-f]{24}) key=([0-9a-f]{32}) keys_key=([0-9a-f]{32})$`)
-)
-
-// startMock starts the command and reads its announcement.
-func startMock(t *testing.T, args ...string) (cmd *exec.Cmd, base string, partners []partnerLine, stderr *bytes.Buffer) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a safety net, not an assertion
-	t.Cleanup(cancel)
-	cmd = exec.CommandContext(ctx, binary(t), args...)
-	stderr = &bytes.Buffer{}
-	cmd.Stderr = stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	sc := bufio.NewScanner(out)
-	if !sc.Scan() {
-		t.Fatalf("no output; stderr: %s", stderr)
-	}
-	m := listeningRe.FindStringSubmatch(sc.Text())
-	if m == nil {
-		t.Fatalf("first line %q; want \"listening on http://127.0.0.1:PORT\"", sc.Text())
-	}
-	base = m[1]
-	for range countPartners(args) {
-		if !sc.Scan() {
-			t.Fatalf("missing partner line; stderr: %s", stderr)
-		}
-		pm := partnerRe.FindStringSubmatch(sc.Text())
-		if pm == nil {
-			t.Fatalf("partner line %q; want \"partner org=ORG id=OBJECTID key=APIKEY keys_key=KEYSAPIKEY\"", sc.Text())
-		}
-		if pm[3] == pm[4] {
-			t.Fatalf("partner line %q: one key for both companies", sc.Text())
-		}
-		partners = append(partners, partnerLine{pm[1], pm[2], pm[3], pm[4]})
-	}
-	go io.Copy(io.Discard, out)
-	return cmd, base, partners, stderr
-}
-
-func countPartners(args []string) int {
-	n := 0
-	for _, a := range args {
-		if a == "-partner" || a == "--partner" {
-			n++
-		}
-	}
-	return n
 }
 
 func TestServesAndStopsCleanly(t *testing.T) {
@@ -236,6 +136,95 @@ func TestBadUsage(t *testing.T) {
 		}
 		if stdout.Len() != 0 {
 			t.Errorf("run(%q) printed %q on stdout", c.args, stdout.String())
+		}
+	}
+}
+
+// The same flags print the same lines with -seed: a test suite in another
+// language can write its fixtures down.
+func TestSeedPrintsTheSameLines(t *testing.T) {
+	args := []string{"-addr", "127.0.0.1:0", "-seed", "42", "-partner", "acme", "-partner", "beta:anonymous", "-webhook", "acme=http://127.0.0.1:1/hook"}
+	a := startMockFull(t, args...)
+	a.stop(t)
+	b := startMockFull(t, args...)
+	defer b.stop(t)
+	if strings.Join(a.lines[1:], "\n") != strings.Join(b.lines[1:], "\n") {
+		t.Errorf("two runs with -seed 42 printed\n%s\nand\n%s", strings.Join(a.lines[1:], "\n"), strings.Join(b.lines[1:], "\n"))
+	}
+	if len(b.webhooks) != 1 || !strings.HasPrefix(b.webhooks[0], "webhook org=acme url=http://127.0.0.1:1/hook key=") {
+		t.Errorf("webhook lines %q", b.webhooks)
+	}
+	// The seeded user token, too.
+	token := func(m *mock) string {
+		_, body := do(t, m.base, "POST", "/api/users/ada", `{"first_name":"A","last_name":"B","email":"a@example.com"}`, "Authorization", m.partners[0].key)
+		tok := regexp.MustCompile(`"token":"([0-9a-f]{64})"`).FindSubmatch(body)
+		if tok == nil {
+			t.Fatalf("no token in %s", body)
+		}
+		return string(tok[1])
+	}
+	c := startMockFull(t, args...)
+	defer c.stop(t)
+	if token(b) != token(c) {
+		t.Error("two runs with -seed 42 issued different tokens")
+	}
+	other := startMockFull(t, "-addr", "127.0.0.1:0", "-seed", "43", "-partner", "acme")
+	defer other.stop(t)
+	if other.partners[0].key == b.partners[0].key {
+		t.Error("-seed 43 printed the key of -seed 42")
+	}
+}
+
+func TestStartTimeAndJournalSize(t *testing.T) {
+	m := startMockFull(t, "-addr", "127.0.0.1:0", "-start-time", "2030-01-02T03:04:05Z", "-journal-size", "1", "-partner", "acme")
+	defer m.stop(t)
+	_, b := do(t, m.base, "GET", "/_mock/clock", "")
+	var c struct{ Now time.Time }
+	if err := json.Unmarshal(b, &c); err != nil || c.Now.Before(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) || c.Now.After(time.Date(2030, 1, 2, 3, 9, 5, 0, time.UTC)) {
+		t.Errorf("clock %s", b)
+	}
+	for range 3 {
+		do(t, m.base, "GET", "/api/users/x/tracks", "", "Authorization", m.partners[0].key)
+	}
+	_, b = do(t, m.base, "GET", "/_mock/requests", "")
+	var rs []any
+	if json.Unmarshal(b, &rs); len(rs) != 1 {
+		t.Errorf("-journal-size 1 kept %d", len(rs))
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	m := startMockFull(t, "-addr", "127.0.0.1:0", "-admin-token", "tok-123", "-partner", "acme")
+	defer m.stop(t)
+	if st, _ := do(t, m.base, "GET", "/_mock/health", ""); st != 401 {
+		t.Errorf("no token: %d", st)
+	}
+	if st, _ := do(t, m.base, "GET", "/_mock/health", "", "Authorization", "Bearer tok-123"); st != 200 {
+		t.Errorf("the token: %d", st)
+	}
+	if st, _ := do(t, m.base, "GET", "/api/users/x/tracks", "", "Authorization", "tok-123"); st != 401 {
+		t.Errorf("the token on /api: %d", st)
+	}
+	if st, _ := do(t, m.base, "GET", "/v1/resources/partners", "", "Authorization", "key tok-123"); st != 401 {
+		t.Errorf("the token on /v1: %d", st)
+	}
+}
+
+func TestBadNewFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"-seed", "abc"}, "not an integer"},
+		{[]string{"-start-time", "yesterday"}, "not an RFC 3339 time"},
+		{[]string{"-journal-size", "-1"}, "must not be negative"},
+		{[]string{"-webhook", "acme=http://x"}, `no partner "acme"`},
+		{[]string{"-partner", "acme", "-webhook", "acme"}, "not ORG=URL"},
+		{[]string{"-partner", "acme", "-webhook", "acme=ftp://x"}, "not an absolute http or https URL"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if got := run(append([]string{"-addr", "127.0.0.1:0"}, c.args...), &stdout, &stderr); got != 2 || !strings.Contains(stderr.String(), c.says) {
+			t.Errorf("run(%q) = %d, stderr %q; want 2 mentioning %q", c.args, got, stderr.String(), c.says)
 		}
 	}
 }
