@@ -3,6 +3,8 @@ package partnerapi_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,11 +32,18 @@ import (
 // a file or function that does not exist, or when the block and its source
 // differ once both are gofmt-ed. The sources are Examples (run by go test,
 // their output checked), test files, or example programs whose tests run
-// them.
+// them. After changing a source,
+//
+//	go test -run TestREADMESnippets -update-readme .
+//
+// writes each marked block anew from its source.
+
+var updateREADME = flag.Bool("update-readme", false, "rewrite the README's marked Go blocks from their sources")
 
 // readmeBlock is one fenced code block of the README.
 type readmeBlock struct {
 	line   int    // the line of its opening fence, from 1
+	end    int    // the line of its closing fence
 	lang   string // the fence's info string: "go", "sh", "console", …
 	marker string // the snippet marker's text before it, "" when none
 	text   string
@@ -65,7 +75,7 @@ func readmeBlocks(t *testing.T, path string) []readmeBlock {
 			}
 			body.Reset()
 		case cur != nil && strings.TrimSpace(line) == "```":
-			cur.text = body.String()
+			cur.text, cur.end = body.String(), n
 			blocks = append(blocks, *cur)
 			cur, lastLine = nil, line
 		case cur != nil:
@@ -86,6 +96,10 @@ func readmeBlocks(t *testing.T, path string) []readmeBlock {
 
 func TestREADMESnippets(t *testing.T) {
 	blocks := readmeBlocks(t, "README.md")
+	if *updateREADME {
+		rewriteREADME(t, "README.md", blocks)
+		blocks = readmeBlocks(t, "README.md")
+	}
 	snippets := 0
 	for _, b := range blocks {
 		if b.lang != "go" {
@@ -221,6 +235,39 @@ func gofmtSnippet(text, marker string) (string, error) {
 	return strings.TrimSpace(s), nil
 }
 
+// rewriteREADME replaces each marked Go block of the README at path by its
+// source, as the README shows it: a function's body one tab to the left.
+func rewriteREADME(t *testing.T, path string, blocks []readmeBlock) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	for i := len(blocks) - 1; i >= 0; i-- { // from the end, so that line numbers hold
+		blk := blocks[i]
+		if blk.lang != "go" || blk.marker == "" {
+			continue
+		}
+		src, err := snippetSource(blk.marker)
+		if err != nil {
+			t.Fatalf("README.md:%d: %v", blk.line, err)
+		}
+		if f := strings.Fields(blk.marker); len(f) == 2 && f[1] != "func" {
+			var dedented strings.Builder
+			for line := range strings.Lines(src) {
+				dedented.WriteString(strings.TrimPrefix(line, "\t"))
+			}
+			src = dedented.String()
+		}
+		src = strings.TrimSuffix(src, "\n") + "\n"
+		lines = slices.Concat(lines[:blk.line], []string{src}, lines[blk.end-1:])
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestREADMEInstallVersion: the version the README tells a program of its
 // own to require is the SDK's Version.
 func TestREADMEInstallVersion(t *testing.T) {
@@ -239,5 +286,24 @@ func TestREADMEInstallVersion(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("README.md shows no go.mod line %q", "require "+want)
+	}
+}
+
+// TestREADMENewClient runs the README's newClient: with both keys in the
+// environment it makes a Client (sending nothing); with either missing it
+// is an argument error, as its comment says.
+func TestREADMENewClient(t *testing.T) {
+	t.Setenv("BIGINTERVIEW_KEY", "935d85189822bf96c28c4fa79d3d8f31")
+	t.Setenv("TICKETSCLOUD_KEY", "48de25a3c7f84996bc3c183c640f9948")
+	if c, err := newClient(); err != nil || c == nil {
+		t.Fatalf("newClient() = %v, %v; want a Client", c, err)
+	}
+	for _, unset := range []string{"BIGINTERVIEW_KEY", "TICKETSCLOUD_KEY"} {
+		t.Run(unset, func(t *testing.T) {
+			t.Setenv(unset, "")
+			if _, err := newClient(); !errors.Is(err, partnerapi.ErrInvalidArgument) {
+				t.Errorf("newClient() without %s: %v, want ErrInvalidArgument", unset, err)
+			}
+		})
 	}
 }

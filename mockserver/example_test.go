@@ -139,26 +139,21 @@ func ExampleServer_AddAPIKey() {
 		panic(err)
 	}
 	ctx := context.Background()
-	if _, err := client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{
-		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
-	}); err != nil {
-		panic(err)
-	}
 
 	second := srv.AddAPIKey(p) // another Big Interview key of the organization
 	viaSecond, err := partnerapi.NewClient(second, partnerapi.WithBaseURL(srv.URL))
 	if err != nil {
 		panic(err)
 	}
-	_, err = viaSecond.Users.Tracks(ctx, "abc123def") // every key of the organization sees all of it
-	fmt.Println(err)
+	_, err = viaSecond.Users.Tracks(ctx, "nobody") // the key is accepted: there is no such user
+	fmt.Println(errors.Is(err, partnerapi.ErrNotFound))
 	if err := srv.RemoveAPIKey(p, second); err != nil {
 		panic(err)
 	}
-	_, err = viaSecond.Users.Tracks(ctx, "abc123def") // refused from the next request on
+	_, err = viaSecond.Users.Tracks(ctx, "nobody") // refused from the next request on
 	fmt.Println(errors.Is(err, partnerapi.ErrUnauthorized))
 
-	k, err := client.APIKeys.Create(ctx, p.ID, "ci") // another TicketsCloud key
+	k, err := client.APIKeys.Create(ctx, p.ID, "ci") // another TicketsCloud key: /v1 only
 	if err != nil {
 		panic(err)
 	}
@@ -166,10 +161,10 @@ func ExampleServer_AddAPIKey() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = viaKey.Users.Tracks(ctx, "abc123def") // a TicketsCloud key on the Big Interview API
+	_, err = viaKey.Users.Tracks(ctx, "nobody")
 	fmt.Println(errors.Is(err, partnerapi.ErrUnauthorized))
 	// Output:
-	// <nil>
+	// true
 	// true
 	// true
 }
