@@ -19,7 +19,7 @@ import (
 // the fake sends the events: the test chooses the key, starts the receiver,
 // and registers it with AddWebhookWithKey.
 func ExampleWebhookHandler() {
-	srv := mockserver.New(mockserver.WithStartTime(time.Date(2025, 5, 18, 16, 0, 0, 0, time.UTC)))
+	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("acme")
 
