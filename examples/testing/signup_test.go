@@ -26,7 +26,7 @@ func TestSignUp(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv.Fail(mockserver.Fault{Path: "/api/", Status: 503, Times: 2}) // the next two requests fail
+	srv.Fail(mockserver.Fault{Path: "/api/", Status: 503, Times: 2}) // the next two /api requests get a 503
 	if err := signUp(t.Context(), client, "ada", "Ada", "Lovelace", "ada@example.com"); err != nil {
 		t.Fatalf("signUp: %v", err) // retried twice, in milliseconds
 	}
