@@ -307,3 +307,49 @@ func TestREADMENewClient(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMENamesExamplesThatExist: every Example the README names (in
+// backquotes) is a function of a test file of this module.
+func TestREADMENamesExamplesThatExist(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	err = filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != "." {
+			if strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // .git, .ci
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir // another module
+			}
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range regexp.MustCompile(`(?m)^func (Example\w*)\(\)`).FindAllSubmatch(src, -1) {
+			declared[string(m[1])] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile("`(Example\\w*)`").FindAllSubmatch(readme, -1)
+	if len(named) == 0 {
+		t.Fatal("README.md names no Example")
+	}
+	for _, m := range named {
+		if !declared[string(m[1])] {
+			t.Errorf("README.md names %s, which no test file of this module declares", m[1])
+		}
+	}
+}
