@@ -96,6 +96,8 @@ edsger,Edsger,,edsger@example.com,Eindhoven
 		log.Fatal(readErr)
 	}
 	fmt.Printf("created %d, refreshed %d, failed %d\n", report.Created, report.Refreshed, len(report.Failed))
+	// Failed lists failures as they happened, several at a time: sorted here
+	// so that the output is the same on every run.
 	slices.SortFunc(report.Failed, func(a, b partnerapi.SyncFailure) int { return strings.Compare(a.PartnerID, b.PartnerID) })
 	for _, f := range report.Failed {
 		var apiErr *partnerapi.Error
