@@ -11,41 +11,55 @@ import (
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-// A partner web app's "Open interview practice" link. resolve reads the
-// partner's own session (here a cookie naming the user; a real app looks its
-// session up); the handler answers 302 to a fresh login link, or 403 when
-// nobody is signed in. The fake stands in for Big Interview: a real program
-// makes its client with partnerapi.NewClient(key,
-// partnerapi.WithOrganization(org)).
+// member is a person signed in to the partner's own site.
+type member struct{ PartnerID, First, Last, Email string }
+
+// currentMember returns the member of r's session. It stands for the site's own
+// session lookup: here a cookie naming a member.
+func currentMember(r *http.Request) (member, bool) {
+	c, err := r.Cookie("member")
+	if err != nil || c.Value != "ada-1815" {
+		return member{}, false
+	}
+	return member{PartnerID: "ada-1815", First: "Ada", Last: "Lovelace", Email: "ada@example.com"}, true
+}
+
+// practice is a partner web app's "Open interview practice" link:
+// SSO.Handler with the function that finds who is signed in.
+func practice(client *partnerapi.Client) http.Handler {
+	return client.SSO.Handler(func(r *http.Request) (string, *partnerapi.UserParams, *partnerapi.LoginOptions, error) {
+		m, ok := currentMember(r) // your own session lookup
+		if !ok {
+			return "", nil, nil, partnerapi.ErrUnauthorized // → 403
+		}
+		return m.PartnerID, // a valid partner_id (partnerid.Derive makes one from any id)
+			&partnerapi.UserParams{FirstName: m.First, LastName: m.Last, Email: m.Email}, // creates the user if new; nil only refreshes
+			nil, // or &partnerapi.LoginOptions{RedirectTo: "/members/curriculum?chapter=6"}
+			nil
+	})
+}
+
+// The practice link against the fake: signed in, the handler answers 302
+// to a fresh login link; signed out, 403.
 func ExampleSSOService_Handler() {
-	fake := mockserver.New()
-	defer fake.Close()
-	partner := fake.AddPartner("acme")
-	client, err := fake.NewClient(partner)
+	srv := mockserver.New()
+	defer srv.Close()
+	client, err := srv.NewClient(srv.AddPartner("acme"))
 	if err != nil {
 		log.Fatal(err)
 	}
+	mux := http.NewServeMux()
+	mux.Handle("/practice", practice(client))
 
-	practice := client.SSO.Handler(func(r *http.Request) (string, *partnerapi.UserParams, *partnerapi.LoginOptions, error) {
-		c, err := r.Cookie("demo_user")
-		if err != nil {
-			return "", nil, nil, partnerapi.ErrUnauthorized // not signed in: 403
-		}
-		return c.Value, &partnerapi.UserParams{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}, nil, nil
-	})
-	// The app serves it on its own mux: mux.Handle("/practice", practice).
-
-	// Signed in:
 	r := httptest.NewRequest("GET", "/practice", nil)
-	r.AddCookie(&http.Cookie{Name: "demo_user", Value: "ada-1815"})
+	r.AddCookie(&http.Cookie{Name: "member", Value: "ada-1815"})
 	w := httptest.NewRecorder()
-	practice.ServeHTTP(w, r)
+	mux.ServeHTTP(w, r)
 	link := w.Header().Get("Location")
-	fmt.Println(w.Code, strings.HasPrefix(link, fake.URL+"/sso/login?token="), w.Header().Get("Cache-Control"))
+	fmt.Println(w.Code, strings.HasPrefix(link, srv.URL+"/sso/login?token="), w.Header().Get("Cache-Control"))
 
-	// Not signed in:
 	w = httptest.NewRecorder()
-	practice.ServeHTTP(w, httptest.NewRequest("GET", "/practice", nil))
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/practice", nil))
 	fmt.Print(w.Code, " ", w.Body.String())
 	// Output:
 	// 302 true no-store

@@ -3,6 +3,7 @@ package partnerapi_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,13 +11,71 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-// Receiving Big Interview's webhooks: mount WebhookHandler at the URL
-// registered in Big Interview's admin area, with that registration's
-// verification key. Here an httptest.Server stands in for the partner's
-// web server and the deliveries are sent by hand.
+// Receiving Big Interview's webhooks: mount WebhookHandler at the URL the
+// organization registered, with that registration's verification key. Here
+// the fake sends the events: the test chooses the key, starts the receiver,
+// and registers it with AddWebhookWithKey.
 func ExampleWebhookHandler() {
+	srv := mockserver.New()
+	defer srv.Close()
+	p := srv.AddPartner("acme")
+
+	const key = "test-verification-key" // a program: the key from Big Interview's admin area, kept out of its source
+	h := partnerapi.WebhookHandler(key, func(ctx context.Context, ev *partnerapi.WebhookEvent) error {
+		switch ev.EventName {
+		case "interview.created", "interview.updated":
+			// ev.Interview is the interview after the change.
+			fmt.Println(ev.EventName, ev.PartnerID, ev.Interview.ID, ev.Interview.Title, ev.Interview.Completed)
+		case "interview.deleted":
+			// ev.Interview is nil; ev.APIID is the interview's id.
+			fmt.Println(ev.EventName, ev.PartnerID, ev.APIID)
+		}
+		return nil // acknowledged; an error answers 500, and Big Interview retries
+	})
+	receiver := httptest.NewServer(h) // a program: http.Handle("/webhooks/big-interview", h)
+	defer receiver.Close()
+	srv.AddWebhookWithKey(p, receiver.URL, key)
+
+	client, err := srv.NewClient(p)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.Users.CreateOrUpdate(context.Background(), "user-1", &partnerapi.UserParams{
+		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+	}); err != nil {
+		log.Fatal(err)
+	}
+	iv, err := srv.AddInterview(p, "user-1", partnerapi.Interview{Title: "Top 10 Questions"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	iv.Completed = true
+	if err := srv.UpdateInterview(p, "user-1", iv); err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.DeleteInterview(p, "user-1", iv.ID); err != nil {
+		log.Fatal(err)
+	}
+	srv.Advance(0) // waits for the deliveries in progress
+	for _, d := range srv.Deliveries() {
+		fmt.Println(d.EventName, "attempt", d.Attempt, "answered", d.Status)
+	}
+	// Output:
+	// interview.created user-1 1 Top 10 Questions false
+	// interview.updated user-1 1 Top 10 Questions true
+	// interview.deleted user-1 1
+	// interview.created attempt 1 answered 200
+	// interview.updated attempt 1 answered 200
+	// interview.deleted attempt 1 answered 200
+}
+
+// The handler checks the verification key and remembers the events it
+// acknowledged: a redelivery is answered 200 without calling fn again.
+// Here the deliveries are sent by hand, as Big Interview sends them.
+func ExampleWebhookHandler_redelivery() {
 	const verificationKey = "4f1c0b7e9d2a4c6b8e0f1a3c5d7e9b20" // from the admin area; keep it out of source in real code
 
 	h := partnerapi.WebhookHandler(verificationKey, func(ctx context.Context, ev *partnerapi.WebhookEvent) error {

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -24,17 +25,18 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "keyrotation:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context) error {
+// run is the whole program, writing what it does to w.
+func run(ctx context.Context, w io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
-	partner, oldKey, opts, done := config()
+	partner, oldKey, opts, done := config(w)
 	defer done()
 
 	oldClient, err := keysClient(oldKey, opts)
@@ -45,13 +47,13 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("rotating key %s\n", oldID)
+	fmt.Fprintf(w, "rotating key %s\n", oldID)
 
 	created, err := oldClient.APIKeys.Create(ctx, partner, "rotated-"+time.Now().UTC().Format("20060102T150405Z"))
 	if err != nil {
 		return fmt.Errorf("create the new key: %w", err)
 	}
-	fmt.Printf("created key %s (%q)\n", created.ID, created.Name)
+	fmt.Fprintf(w, "created key %s (%q)\n", created.ID, created.Name)
 
 	newClient, err := keysClient(created.Key.Reveal(), opts)
 	if err == nil {
@@ -63,7 +65,7 @@ func run(ctx context.Context) error {
 		}
 		return fmt.Errorf("the new key does not work, the old key %s stays: %w", oldID, err)
 	}
-	fmt.Println("the new key works")
+	fmt.Fprintln(w, "the new key works")
 
 	if err := newClient.APIKeys.Delete(ctx, partner, oldID); err != nil {
 		return fmt.Errorf("removing the old key %s (the new key %s works): %w", oldID, created.ID, err)
@@ -71,8 +73,8 @@ func run(ctx context.Context) error {
 	if _, err := oldClient.APIKeys.List(ctx, partner, nil); !errors.Is(err, partnerapi.ErrUnauthorized) {
 		return fmt.Errorf("the old key still authenticates after removal: %v", err)
 	}
-	fmt.Printf("removed key %s; it no longer authenticates\n", oldID)
-	fmt.Println("store the new key in your secret manager now: it is printed nowhere by this program")
+	fmt.Fprintf(w, "removed key %s; it no longer authenticates\n", oldID)
+	fmt.Fprintln(w, "store the new key in your secret manager now: it is printed nowhere by this program")
 	return nil
 }
 
@@ -97,7 +99,7 @@ func keyID(ctx context.Context, c *partnerapi.Client, partner, key string) (stri
 
 // config reads the real keys API's settings from the environment, or starts
 // the embedded fake when there are none.
-func config() (partner, key string, opts []partnerapi.Option, done func()) {
+func config(w io.Writer) (partner, key string, opts []partnerapi.Option, done func()) {
 	partner = os.Getenv("PARTNERAPI_PARTNER")
 	key = os.Getenv("PARTNERAPI_KEYS_KEY")
 	if partner != "" && key != "" {
@@ -105,6 +107,6 @@ func config() (partner, key string, opts []partnerapi.Option, done func()) {
 	}
 	srv := mockserver.New()
 	p := srv.AddPartner("xyz")
-	fmt.Printf("using the embedded fake at %s\n", srv.URL)
+	fmt.Fprintf(w, "using the embedded fake at %s\n", srv.URL)
 	return p.ID, p.KeysAPIKey, []partnerapi.Option{partnerapi.WithBaseURL(srv.URL)}, srv.Close
 }

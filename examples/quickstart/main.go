@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -27,17 +28,18 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context) error {
+// run is the whole program, writing what it does to w.
+func run(ctx context.Context, w io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
-	client, keysAPI, partner, done, err := connect()
+	client, keysAPI, partner, done, err := connect(w)
 	if err != nil {
 		return err
 	}
@@ -50,36 +52,36 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
-	fmt.Printf("user %s: created=%v, SSO token valid until %s\n",
+	fmt.Fprintf(w, "user %s: created=%v, SSO token valid until %s\n",
 		user.PartnerID, user.Created, user.Token.ExpiresAt.UTC().Format(time.RFC3339))
 
 	link, err := client.SSO.LoginURL(ctx, partnerID, nil, &partnerapi.LoginOptions{RedirectTo: "/members/dashboard"})
 	if err != nil {
 		return fmt.Errorf("SSO link: %w", err)
 	}
-	fmt.Printf("SSO link: %s\n", maskToken(link))
+	fmt.Fprintf(w, "SSO link: %s\n", maskToken(link))
 
 	tracks, err := client.Users.Progress(ctx, partnerID)
 	if err != nil {
 		return fmt.Errorf("progress: %w", err)
 	}
 	for _, t := range tracks {
-		fmt.Printf("progress: %s %.0f%% (%d steps)\n", t.Title, t.Progress*100, len(t.Steps))
+		fmt.Fprintf(w, "progress: %s %.0f%% (%d steps)\n", t.Title, t.Progress*100, len(t.Steps))
 	}
 
 	anon, err := client.Users.CreateAnonymous(ctx)
 	switch {
 	case errors.Is(err, partnerapi.ErrForbidden):
-		fmt.Println("anonymous user: not enabled for this organization")
+		fmt.Fprintln(w, "anonymous user: not enabled for this organization")
 	case err != nil:
 		return fmt.Errorf("anonymous user: %w", err)
 	default:
-		fmt.Printf("anonymous user: %s, SSO token valid until %s\n",
+		fmt.Fprintf(w, "anonymous user: %s, SSO token valid until %s\n",
 			anon.PartnerID, anon.Token.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 
 	if !keysAPI {
-		fmt.Println("partner and API keys: skipped (set PARTNERAPI_KEYS_KEY to a TicketsCloud key)")
+		fmt.Fprintln(w, "partner and API keys: skipped (set PARTNERAPI_KEYS_KEY to a TicketsCloud key)")
 		return nil
 	}
 	if partner == "" {
@@ -92,19 +94,19 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("the key sees %d partners: set PARTNERAPI_PARTNER to the one to use", len(partners))
 		}
 		partner = partners[0].ID
-		fmt.Printf("TicketsCloud partner %q: %s\n", partners[0].Name, partner)
+		fmt.Fprintf(w, "TicketsCloud partner %q: %s\n", partners[0].Name, partner)
 	}
 	key, err := client.APIKeys.Create(ctx, partner, "quickstart")
 	if err != nil {
 		return fmt.Errorf("create API key: %w", err)
 	}
-	fmt.Printf("API key %s created: name=%q key=%v\n", key.ID, key.Name, key.Key)
+	fmt.Fprintf(w, "API key %s created: name=%q key=%v\n", key.ID, key.Name, key.Key)
 	newName := "quickstart-renamed"
 	key, err = client.APIKeys.Update(ctx, partner, key.ID, &partnerapi.APIKeyUpdate{Name: &newName})
 	if err != nil {
 		return fmt.Errorf("rename API key: %w", err)
 	}
-	fmt.Printf("API key %s renamed: name=%q\n", key.ID, key.Name)
+	fmt.Fprintf(w, "API key %s renamed: name=%q\n", key.ID, key.Name)
 	if err := client.APIKeys.Delete(ctx, partner, key.ID); err != nil {
 		return fmt.Errorf("delete API key: %w", err)
 	}
@@ -112,7 +114,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read deleted API key: %w", err)
 	}
-	fmt.Printf("API key %s deleted: removed=%v\n", key.ID, key.Removed)
+	fmt.Fprintf(w, "API key %s deleted: removed=%v\n", key.ID, key.Removed)
 	return nil
 }
 
@@ -120,7 +122,7 @@ func run(ctx context.Context) error {
 // PARTNERAPI_KEY are set, and otherwise starts the embedded fake. keysAPI
 // reports whether the client has a TicketsCloud key; partner is
 // PARTNERAPI_PARTNER ("" to look it up).
-func connect() (client *partnerapi.Client, keysAPI bool, partner string, done func(), err error) {
+func connect(w io.Writer) (client *partnerapi.Client, keysAPI bool, partner string, done func(), err error) {
 	org, key := os.Getenv("PARTNERAPI_ORG"), os.Getenv("PARTNERAPI_KEY")
 	if org == "" && key == "" {
 		srv := mockserver.New()
@@ -130,7 +132,7 @@ func connect() (client *partnerapi.Client, keysAPI bool, partner string, done fu
 			srv.Close()
 			return nil, false, "", nil, err
 		}
-		fmt.Printf("using the embedded fake at %s (set PARTNERAPI_ORG and PARTNERAPI_KEY for the real services)\n", srv.URL)
+		fmt.Fprintf(w, "using the embedded fake at %s (set PARTNERAPI_ORG and PARTNERAPI_KEY for the real services)\n", srv.URL)
 		return client, true, "", srv.Close, nil
 	}
 	if org == "" || key == "" {
@@ -145,7 +147,7 @@ func connect() (client *partnerapi.Client, keysAPI bool, partner string, done fu
 	if err != nil {
 		return nil, false, "", nil, err
 	}
-	fmt.Printf("using the real services for organization %s\n", org)
+	fmt.Fprintf(w, "using the real services for organization %s\n", org)
 	return client, keysKey != "", os.Getenv("PARTNERAPI_PARTNER"), func() {}, nil
 }
 
