@@ -42,22 +42,25 @@ func ExampleUsersService_Report() {
 	// Any iter.Seq[string] will do: a slice here, a file read line by line
 	// in practice.
 	roster := slices.Values([]string{"ada", "grace", "nobody", "jane doe"})
-	for rep, err := range client.Users.Report(ctx, roster, &partnerapi.ReportOptions{Interviews: true}) {
-		switch {
-		case errors.Is(err, partnerapi.ErrNotFound):
-			fmt.Printf("%s: no such user\n", rep.PartnerID)
-			continue
-		case errors.Is(err, partnerapi.ErrInvalidArgument):
-			fmt.Printf("%q: invalid partner_id\n", rep.PartnerID)
-			continue
-		case err != nil:
-			log.Fatal(err)
+	for rep, err := range client.Users.Report(ctx, roster, &partnerapi.ReportOptions{Concurrency: 8, Interviews: true}) {
+		if err != nil {
+			switch {
+			case ctx.Err() != nil: // the context ended: the last pair, (UserReport{}, ctx.Err())
+				log.Fatal(err)
+			case errors.Is(err, partnerapi.ErrNotFound):
+				fmt.Printf("%s: no such user\n", rep.PartnerID)
+			case errors.Is(err, partnerapi.ErrInvalidArgument):
+				fmt.Printf("%q: invalid partner_id\n", rep.PartnerID)
+			default:
+				fmt.Printf("%s: %v\n", rep.PartnerID, err)
+			}
+			continue // that user only: the report goes on
 		}
 		fmt.Printf("%s:", rep.PartnerID)
 		for _, t := range rep.Tracks {
 			fmt.Printf(" %s %.0f%%,", t.Title, t.Progress*100)
 		}
-		fmt.Printf(" %d interview(s)\n", len(rep.Interviews))
+		fmt.Printf(" %d interview(s)\n", len(rep.Interviews)) // Interviews: nil unless asked for
 	}
 	// Output:
 	// ada: Fast Track 100%, Mastery Track 0%, 0 interview(s)
