@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"runtime"
 	"testing"
 	"time"
 
@@ -77,50 +76,26 @@ func BenchmarkReportMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	liveHeap := func() uint64 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc
-	}
-	var first, peak, last float64
+	var heap heapFigures
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		base := liveHeap()
-		samples := make([]uint64, 0, users/every) // allocated up front
-		b.StartTimer()
-
+		run := heap.start(b, users/every)
 		n := 0
 		for rep, err := range client.Users.Report(context.Background(), numbered("m", users), nil) {
 			if err != nil {
 				b.Fatalf("%s: %v", rep.PartnerID, err)
 			}
-			n++
-			if n%every == 0 {
-				h := liveHeap()
-				samples = append(samples, h-min(h, base))
+			if n++; n%every == 0 {
+				run.sample()
 			}
 		}
 		if n != users {
 			b.Fatalf("%d pairs, want %d", n, users)
 		}
-		b.StopTimer()
-		first += float64(samples[0])
-		last += float64(samples[len(samples)-1])
-		var p uint64
-		for _, s := range samples {
-			p = max(p, s)
-		}
-		peak += float64(p)
-		b.StartTimer()
+		heap.end(b, run)
 	}
-	n := float64(b.N)
-	b.ReportMetric(first/n/1024, "heap@100k-KiB")
-	b.ReportMetric(last/n/1024, "heap@1M-KiB")
-	b.ReportMetric(peak/n/1024, "peak-heap-KiB")
-	b.ReportMetric((last-first)/n/float64(users-every), "growth-B/user")
+	heap.report(b, "100k", "1M", "user", users-every)
 }
 
 // BenchmarkReportBreak measures how long the loop takes to end after a

@@ -60,6 +60,21 @@ func numbered(prefix string, n int) iter.Seq[string] {
 	}
 }
 
+// counted yields the ids of each part in turn, counting in *pulled every
+// id it has handed over.
+func counted(pulled *int, parts ...iter.Seq[string]) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, part := range parts {
+			for id := range part {
+				*pulled++
+				if !yield(id) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // createUsers creates the users of ids on the fake (through Sync, before
 // any fault is set).
 func createUsers(t testing.TB, c *partnerapi.Client, ids iter.Seq[string]) {
@@ -343,20 +358,7 @@ func TestReportContextEndYieldsItsErrorOnce(t *testing.T) {
 			ctx, end := tc.ctx()
 			defer end()
 			pulled := 0
-			roster := func(yield func(string) bool) {
-				for id := range numbered("c", 10) {
-					pulled++
-					if !yield(id) {
-						return
-					}
-				}
-				for id := range numbered("h", 100_000) {
-					pulled++
-					if !yield(id) {
-						return
-					}
-				}
-			}
+			roster := counted(&pulled, numbered("c", 10), numbered("h", 100_000))
 			var pairs []reportPair
 			tenth, proceed, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 			go func() {
@@ -415,15 +417,7 @@ func TestReportEndedContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	read := 0
-	roster := func(yield func(string) bool) {
-		for i := range 10 {
-			read++
-			if !yield(fmt.Sprint("e-", i)) {
-				return
-			}
-		}
-	}
-	pairs := collectReport(t, f.client.Users.Report(ctx, roster, nil))
+	pairs := collectReport(t, f.client.Users.Report(ctx, counted(&read, numbered("e", 10)), nil))
 	if len(pairs) != 1 || pairs[0].err != context.Canceled || pairs[0].rep.PartnerID != "" {
 		t.Fatalf("pairs %+v; want one (UserReport{}, context.Canceled)", pairs)
 	}
@@ -470,18 +464,7 @@ func TestReportBreakStopsEveryWorker(t *testing.T) {
 	before := runtime.NumGoroutine()
 
 	pulled := 0
-	roster := func(yield func(string) bool) {
-		pulled++
-		if !yield("b-00000") {
-			return
-		}
-		for id := range numbered("h", 100_000) {
-			pulled++
-			if !yield(id) {
-				return
-			}
-		}
-	}
+	roster := counted(&pulled, ids("b-00000"), numbered("h", 100_000))
 	var pairs []reportPair
 	done := make(chan struct{})
 	go func() {
@@ -626,19 +609,7 @@ func TestReportRateLimitBeyondRetries(t *testing.T) {
 			t.Fatalf("pair %d: %v; want every user reported (the rate-limited one tried again)", i, pr.err)
 		}
 	}
-	_, arrivals := f.meter.snapshot()
-	var tries []arrival
-	for _, a := range arrivals {
-		if a.path == "/api/users/far-00002/tracks" {
-			tries = append(tries, a)
-		}
-	}
-	if len(tries) != 2 || tries[0].status != http.StatusTooManyRequests || tries[1].status != http.StatusOK {
-		t.Fatalf("far-00002 was read %d times: %+v; want 429 then 200", len(tries), tries)
-	}
-	if gap := tries[1].at.Sub(tries[0].answeredAt); gap < time.Second {
-		t.Errorf("far-00002 was tried again %s after its 429; want the 1 s Retry-After waited out", gap)
-	}
+	checkTriedAgainAfterPause(t, f, "/api/users/far-00002/tracks", http.StatusOK)
 
 	f.srv.Fail(mockserver.Fault{Path: "/api/users/far-0000", Status: http.StatusTooManyRequests, Times: -1})
 	before := len(f.srv.Requests())

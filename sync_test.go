@@ -447,18 +447,26 @@ func TestSyncRetryAfterBeyondMaxWaitPausesAndRetries(t *testing.T) {
 	if rep.Created != 6 || len(rep.Failed) != 0 {
 		t.Fatalf("report %+v, want all 6 created (the rate-limited one retried)", rep)
 	}
+	checkTriedAgainAfterPause(t, f, "/api/users/far-00002", http.StatusCreated)
+}
+
+// checkTriedAgainAfterPause checks, from the meter's arrivals, that the
+// request to path was answered 429 with a Retry-After of 1 s, then sent
+// again once that second had passed and answered status.
+func checkTriedAgainAfterPause(t *testing.T, f *syncFake, path string, status int) {
+	t.Helper()
 	_, arrivals := f.meter.snapshot()
 	var tries []arrival
 	for _, a := range arrivals {
-		if a.path == "/api/users/far-00002" {
+		if a.path == path {
 			tries = append(tries, a)
 		}
 	}
-	if len(tries) != 2 || tries[0].status != http.StatusTooManyRequests || tries[1].status != http.StatusCreated {
-		t.Fatalf("far-00002 was sent %d times: %+v; want 429 then 201", len(tries), tries)
+	if len(tries) != 2 || tries[0].status != http.StatusTooManyRequests || tries[1].status != status {
+		t.Fatalf("%s was sent %d times: %+v; want 429 then %d", path, len(tries), tries, status)
 	}
 	if gap := tries[1].at.Sub(tries[0].answeredAt); gap < time.Second {
-		t.Errorf("far-00002 was tried again %s after its 429; want the 1 s Retry-After waited out", gap)
+		t.Errorf("%s was tried again %s after its 429; want the 1 s Retry-After waited out", path, gap)
 	}
 }
 

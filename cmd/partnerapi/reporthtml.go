@@ -49,6 +49,10 @@ type reportSummary struct {
 	perWeek                                                map[time.Time]int // Monday 00:00 UTC → completed interviews
 
 	failures []reportRow // the first maxListedFailures
+
+	// stopped, when set, says why the report ended before the roster did:
+	// the page is marked incomplete.
+	stopped string
 }
 
 // trackSummary is the distribution of the users of one track.
@@ -127,6 +131,7 @@ func renderSummary(w io.Writer, s *reportSummary, generated time.Time) error {
 type (
 	summaryView struct {
 		Source, Generated string
+		Stopped           string
 		Users, Loaded     int
 		Failed            int
 		Tiles             []tile
@@ -181,6 +186,7 @@ func (s *reportSummary) view(generated time.Time) summaryView {
 		Loaded:     s.users - s.failed,
 		Failed:     s.failed,
 		Interviews: s.interviews,
+		Stopped:    shown(s.stopped),
 	}
 	v.Tiles = append(v.Tiles,
 		tile{Label: "Users", Value: strconv.Itoa(s.users), Note: "rows in the roster"},
@@ -197,8 +203,8 @@ func (s *reportSummary) view(generated time.Time) summaryView {
 		v.Tracks = append(v.Tracks, t.chart())
 	}
 	if s.interviews {
-		v.Tiles = append(v.Tiles, tile{Label: "Interviews", Value: strconv.Itoa(s.interviewsCompleted),
-			Note: fmt.Sprintf("done of %d, by %d users", s.interviewsTotal, s.usersInterviewed)})
+		v.Tiles = append(v.Tiles, tile{Label: "Interviews done", Value: strconv.Itoa(s.interviewsCompleted),
+			Note: fmt.Sprintf("of %d, by %d users", s.interviewsTotal, s.usersInterviewed)})
 		v.Weekly, v.WeeklyNote = s.weeklyChart()
 	}
 	for _, f := range s.failures {
@@ -409,15 +415,19 @@ table { border-collapse: collapse; width: 100%; margin-top: 10px; font-size: 14p
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 td.num { text-align: right; width: 4em; color: var(--muted); }
-td.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+td.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; min-width: 14em; }
 td.err { overflow-wrap: anywhere; }
 .ok { color: #15803d; }
+.stopped { margin: 16px 0 0; padding: 10px 14px; border: 1px solid #fcd34d; background: #fffbeb; border-radius: 8px; }
 </style>
 </head>
 <body>
 <main>
 <h1>Roster progress</h1>
 <p class="sub">{{.Users}} users from {{.Source}} · generated {{.Generated}}</p>
+{{- if .Stopped}}
+<p class="stopped"><strong>Incomplete.</strong> {{.Stopped}}</p>
+{{- end}}
 
 <section class="tiles" aria-label="Key figures">
 {{- range .Tiles}}

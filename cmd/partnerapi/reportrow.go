@@ -9,9 +9,11 @@ import (
 // reportRow is one roster row of users report, as the CSV, the JSON and
 // the HTML summary show it: where the user stands, or why the row failed.
 type reportRow struct {
-	Line      int             `json:"line"` // the roster's physical line
-	PartnerID string          `json:"partner_id"`
-	Tracks    []trackProgress `json:"tracks"`
+	Line      int    `json:"line"` // the roster's physical line
+	PartnerID string `json:"partner_id"`
+	// SourceID is the partner_id as in the roster, with --derive-ids.
+	SourceID string          `json:"source_id,omitempty"`
+	Tracks   []trackProgress `json:"tracks"`
 	// Interviews is nil unless the interviews were read (--interviews).
 	Interviews *interviewTally `json:"interviews,omitempty"`
 	Error      string          `json:"error,omitempty"`
