@@ -491,7 +491,7 @@ td.err { overflow-wrap: anywhere; }
 <div class="card">
 <h2>Users that failed to load</h2>
 {{- if .Failures}}
-<p class="sub">{{.Failed}} of {{.Users}} users: their rows in the CSV say the same.</p>
+<p class="sub">{{.Failed}} of {{.Users}} users; each one's row in the report (CSV or JSON) says the same.</p>
 <table>
 <thead><tr><th>Line</th><th>partner_id</th><th>Error</th></tr></thead>
 <tbody>
@@ -501,7 +501,7 @@ td.err { overflow-wrap: anywhere; }
 </tbody>
 </table>
 {{- if .MoreFailures}}
-<p class="note">…and {{.MoreFailures}} more: the CSV lists every one.</p>
+<p class="note">…and {{.MoreFailures}} more: the report (CSV or JSON) lists every one.</p>
 {{- end}}
 {{- else}}
 <p class="sub ok">None: every user was loaded.</p>

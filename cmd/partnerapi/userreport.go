@@ -112,7 +112,11 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	run.bar.end(run.done, run.counts())
 	if page != nil {
 		if runErr != nil {
-			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %d rows: %s", run.done, in.rows, errText(runErr))
+			cause := runErr
+			if inner := errors.Unwrap(runErr); inner != nil {
+				cause = inner // without the "users report stopped: " the banner says already
+			}
+			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %d rows: %s.", run.done, in.rows, errText(cause))
 		}
 		err := renderSummary(page, run.summary, time.Now())
 		if err = errors.Join(err, page.Close()); err != nil && runErr == nil {

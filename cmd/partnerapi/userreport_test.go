@@ -364,3 +364,27 @@ func TestReportProgressBarOnTerminal(t *testing.T) {
 		t.Fatalf("%d CSV rows in the file, want a header and 40", len(got))
 	}
 }
+
+// Stopped by --timeout, the report writes the rows it has, the page marked
+// incomplete, and exits 1.
+func TestReportTimeoutWritesWhatItHas(t *testing.T) {
+	f, _ := reportFixture(t)
+	f.srv.Fail(mockserver.Fault{Path: "/api/users/held", Latency: time.Hour, Times: -1})
+	page := filepath.Join(t.TempDir(), "summary.html")
+	r := f.run(t, "users", "report", writeFile(t, "partner_id\nann\nbob\nheld-1\ncy\n"), "--timeout", "2s", "--html", page)
+	wantCode(t, r, 1)
+	if line := lines(r.stderr); len(line) == 0 || !strings.Contains(line[len(line)-1], "users report stopped: context deadline exceeded") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	got := readCSV(t, r.stdout)
+	if len(got) != 3 || got[1][0] != "ann" || got[2][0] != "bob" {
+		t.Errorf("CSV %q; want the header, ann and bob", got)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "<strong>Incomplete.</strong> The report stopped after 2 of 4 rows: context deadline exceeded.") {
+		t.Errorf("the page is not marked incomplete:\n%.1500s", b)
+	}
+}
