@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
@@ -76,12 +77,20 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
+	// The page's file is made first, so that a path that cannot be
+	// written fails before any request; it is removed again unless the
+	// page is written.
 	var page io.WriteCloser
 	if o.htmlOut != "" {
 		if page, err = inv.createFile(o.htmlOut); err != nil {
 			return &configError{msg: "users report: --html: " + err.Error()}
 		}
-		defer page.Close()
+		defer func() {
+			if page != nil { // not written
+				page.Close()
+				os.Remove(o.htmlOut)
+			}
+		}()
 	}
 	c, err := inv.connect(ctx)
 	if err != nil {
@@ -119,7 +128,10 @@ func usersReport(ctx context.Context, inv *invocation) error {
 			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %d rows: %s.", run.done, in.rows, errText(cause))
 		}
 		err := renderSummary(page, run.summary, time.Now())
-		if err = errors.Join(err, page.Close()); err != nil && runErr == nil {
+		switch err = errors.Join(err, page.Close()); {
+		case err == nil:
+			page = nil // written: it stays
+		case runErr == nil:
 			runErr = fmt.Errorf("users report: --html: %w", err)
 		}
 	}

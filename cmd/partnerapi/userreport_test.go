@@ -250,13 +250,17 @@ func TestReportKeyRefused(t *testing.T) {
 		roster.WriteString("u" + strconv.Itoa(i) + "\n")
 	}
 	env := append(append([]string{}, f.env...), "PARTNERAPI_KEY="+removed)
-	r := runCLI(t, env, append(f.secrets(), removed), "", "users", "report", writeFile(t, roster.String()), "--concurrency", "4")
+	page := filepath.Join(t.TempDir(), "summary.html")
+	r := runCLI(t, env, append(f.secrets(), removed), "", "users", "report", writeFile(t, roster.String()), "--concurrency", "4", "--html", page)
 	wantCode(t, r, 1)
 	if line := oneErrorLine(t, r); line != "partnerapi: users report: the API key was refused (401): no user was read" {
 		t.Errorf("%q", line)
 	}
 	if r.stdout != "" {
 		t.Errorf("stdout %q", r.stdout)
+	}
+	if _, err := os.Stat(page); !os.IsNotExist(err) {
+		t.Errorf("the --html file of a report that read nothing is left behind: %v", err)
 	}
 	if n := statusCount(f.srv, 401); n > 1+2*4 {
 		t.Errorf("%d requests refused; want the report to stop at the first (a window of at most %d)", n, 2*4)
