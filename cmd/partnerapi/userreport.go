@@ -35,8 +35,9 @@ the user's interviews, UTC), then "error" (empty when the row loaded) and
 user loaded. A cell a spreadsheet would run as a formula (starting with
 = + - @, a tab or a carriage return) gets a leading '. --json prints the
 same rows as an array of objects:
-{"line","partner_id","tracks":[{"title","progress","steps_completed","steps"}],
-"interviews":{"total","completed","last_at"},"error"}.
+{"line","partner_id","source_id","tracks":[{"title","progress",
+"steps_completed","steps"}],"interviews":{"total","completed","last_at"},
+"error"}, source_id, interviews and error only when they apply.
 
 --html FILE also writes a one-page summary an admin reads at a glance: how
 many users, how far they are along each track, interviews completed per
@@ -55,9 +56,11 @@ embedded fake with demo progress and interviews drawn from the id, so that
 the same roster always gives the same report.
 
 --concurrency is from 1 to 256. Progress goes to stderr: a bar on a
-terminal, a line per tenth otherwise. The roster is read twice (to count
-its rows, then to report), never held in memory; no more than two users per
-unit of --concurrency are in progress at once.`
+terminal, a line per tenth otherwise. Stopped by --timeout or Ctrl-C, it
+writes the rows it has (and the --html page, marked incomplete) and exits
+1. The roster is read again for each pass (to count its rows, to seed
+--mock, to report), never held in memory; no more than two users per unit
+of --concurrency are in progress at once.`
 
 // maxHeldRows bounds the rows the CSV holds back while its track columns
 // are unknown (no user has loaded yet).
