@@ -9,11 +9,11 @@ import (
 )
 
 // rateGate paces the calls of a group of workers that share one rate
-// limit: the workers of one [UsersService.Sync]. Each call of the group carries the
-// gate in its request (request.pace); the request path asks the gate
-// before each attempt, the first and every retry alike (admit), and tells
-// it each answer (done). A call made on its own carries no gate and is
-// never held back.
+// limit: the workers of one [UsersService.Sync] or one [UsersService.Report].
+// Each call of the group carries the gate in its request (request.pace);
+// the request path asks the gate before each attempt, the first and every
+// retry alike (admit), and tells it each answer (done). A call made on its
+// own carries no gate and is never held back.
 //
 // The gate's rules:
 //   - One pause for all: a 429 pauses every worker of the group until its

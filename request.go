@@ -24,8 +24,9 @@ type request struct {
 	body       any    // sent as JSON when non-nil
 	idempotent bool   // may be resent after it reached the server
 	// pace, when set, holds back each attempt of the call until the gate
-	// admits it, and learns from each answer: the calls of one [UsersService.Sync]
-	// share a gate. A call made on its own has none.
+	// admits it, and learns from each answer: the calls of one
+	// [UsersService.Sync] or [UsersService.Report] share a gate. A call made
+	// on its own has none.
 	pace *rateGate
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"sync"
 )
 
 // UserRecord is one user of a roster given to [UsersService.Sync]: the
@@ -128,42 +127,16 @@ func (s *UsersService) Sync(ctx context.Context, users iter.Seq[UserRecord], o *
 	}
 
 	gate := newRateGate(n, s.c.retry.waitMin, s.c.retry.waitMax)
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	// Workers take records from jobs and answer on results. Outstanding
-	// records are bounded by the two buffers and the workers, whatever the
-	// roster's length.
-	jobs := make(chan UserRecord, n)
-	results := make(chan syncResult, n)
-	var wg sync.WaitGroup
-	wg.Add(n)
-	for range n {
-		go func() {
-			defer wg.Done()
-			for rec := range jobs {
-				results <- s.syncOneRecovering(runCtx, gate, rec)
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(results) }()
+	// Outstanding records are bounded by the pool's two buffers and its
+	// workers, whatever the roster's length. Every way out of Sync (a panic
+	// from the iterator, OnProgress or a worker included) stops the workers
+	// first, so that no goroutine outlives the call.
+	pool := startPool(ctx, n, n, func(ctx context.Context, rec UserRecord) syncResult {
+		return s.syncOne(ctx, gate, rec)
+	})
+	defer pool.stop()
 
 	tally := syncTally{report: report, progress: SyncProgress{Total: -1}, onProgress: onProgress}
-	jobsOpen, finished := true, false
-	defer func() {
-		// Reached unfinished only when the iterator, OnProgress or a worker
-		// (re-raised by syncTally.add) panicked: stop the workers and let them end before the panic goes on, so
-		// that no goroutine outlives the call.
-		if !finished {
-			cancel()
-			if jobsOpen {
-				close(jobs)
-			}
-			for range results {
-			}
-		}
-	}()
-
 	stopped := false
 read:
 	for rec := range users {
@@ -173,9 +146,9 @@ read:
 		}
 		for {
 			select {
-			case jobs <- rec:
+			case pool.jobs <- rec:
 				continue read
-			case r := <-results:
+			case r := <-pool.results:
 				tally.add(r)
 			case <-ctx.Done():
 				stopped = true
@@ -183,15 +156,13 @@ read:
 			}
 		}
 	}
-	close(jobs)
-	jobsOpen = false
-	for r := range results {
+	pool.closeJobs()
+	for r := range pool.results {
 		tally.add(r)
 	}
 	if onProgress != nil {
 		onProgress(tally.progress)
 	}
-	finished = true
 	if stopped || tally.interrupted > 0 {
 		return report, fmt.Errorf("partnerapi: sync stopped after %d records: %w", tally.progress.Done, ctx.Err())
 	}
@@ -206,27 +177,12 @@ const (
 	syncRefreshed
 	syncFailed
 	syncInterrupted // the Sync's context ended first: not counted
-	syncPanicked    // the call panicked on a worker: re-raised on the caller's goroutine
 )
 
 type syncResult struct {
 	outcome   syncOutcome
 	partnerID string // for a failure
 	err       error  // for a failure
-	panicked  any    // for syncPanicked
-}
-
-// syncOneRecovering is syncOne on a worker goroutine: a panic there (from a
-// custom transport, say) would kill the program beyond the caller's reach,
-// so it is caught and handed to the calling goroutine, which re-raises it
-// once the workers have stopped, as a plain CreateOrUpdate call would.
-func (s *UsersService) syncOneRecovering(ctx context.Context, gate *rateGate, rec UserRecord) (r syncResult) {
-	defer func() {
-		if v := recover(); v != nil {
-			r = syncResult{outcome: syncPanicked, panicked: v}
-		}
-	}()
-	return s.syncOne(ctx, gate, rec)
 }
 
 // syncOne creates or refreshes one record, its calls paced by gate, and
@@ -260,7 +216,13 @@ type syncTally struct {
 	interrupted int
 }
 
-func (t *syncTally) add(r syncResult) {
+// add counts one record's result; a worker's panic is re-raised here, on
+// the goroutine that called Sync.
+func (t *syncTally) add(pr poolResult[syncResult]) {
+	if pr.panicked {
+		panic(pr.panicVal)
+	}
+	r := pr.value
 	switch r.outcome {
 	case syncCreated:
 		t.report.Created++
@@ -271,8 +233,6 @@ func (t *syncTally) add(r syncResult) {
 	case syncFailed:
 		t.report.Failed = append(t.report.Failed, SyncFailure{PartnerID: r.partnerID, Err: r.err})
 		t.progress.Failed++
-	case syncPanicked:
-		panic(r.panicked)
 	default:
 		t.interrupted++
 		return

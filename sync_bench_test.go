@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -68,47 +69,81 @@ func BenchmarkSyncMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	liveHeap := func() uint64 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc
-	}
-	var first, peak, last float64
+	var heap heapFigures
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		base := liveHeap()
-		b.StartTimer()
-		samples := make([]uint64, 0, users/every) // allocated up front
-
+		run := heap.start(b, users/every)
 		rep, err := client.Users.Sync(context.Background(), roster("m", users), &partnerapi.SyncOptions{
 			OnProgress: func(p partnerapi.SyncProgress) {
-				if p.Done%every == 0 && len(samples) < cap(samples) {
-					h := liveHeap()
-					samples = append(samples, h-min(h, base))
+				if p.Done%every == 0 {
+					run.sample()
 				}
 			},
 		})
 		if err != nil || rep.Created != users {
 			b.Fatalf("%d created, %d failed, %v", rep.Created, len(rep.Failed), err)
 		}
-		b.StopTimer()
-		first += float64(samples[0])
-		last += float64(samples[len(samples)-1])
-		var p uint64
-		for _, s := range samples {
-			p = max(p, s)
-		}
-		peak += float64(p)
-		b.StartTimer()
+		heap.end(b, run)
 	}
+	heap.report(b, "10k", "100k", "record", users-every)
+}
+
+// heapFigures gathers the live heap of a roster benchmark over its runs:
+// after the first sample, after the last, and at the highest, in bytes
+// above the heap before each run.
+type heapFigures struct{ first, last, peak float64 }
+
+// heapRun is one run's samples.
+type heapRun struct {
+	base    uint64
+	samples []uint64 // allocated up front
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// start takes a run's base, off the clock, with room for n samples.
+func (h *heapFigures) start(b *testing.B, n int) *heapRun {
+	b.StopTimer()
+	defer b.StartTimer()
+	return &heapRun{base: liveHeap(), samples: make([]uint64, 0, n)}
+}
+
+// sample notes the live heap above the base (the GC it takes is on the
+// clock, at the same points of every run).
+func (r *heapRun) sample() {
+	if len(r.samples) < cap(r.samples) {
+		h := liveHeap()
+		r.samples = append(r.samples, h-min(h, r.base))
+	}
+}
+
+// end adds a run's samples to the figures, off the clock.
+func (h *heapFigures) end(b *testing.B, r *heapRun) {
+	b.StopTimer()
+	defer b.StartTimer()
+	if len(r.samples) == 0 {
+		b.Fatal("no heap sample was taken")
+	}
+	h.first += float64(r.samples[0])
+	h.last += float64(r.samples[len(r.samples)-1])
+	h.peak += float64(slices.Max(r.samples))
+}
+
+// report reports the averages over the runs: heap@<firstAt>-KiB,
+// heap@<lastAt>-KiB, peak-heap-KiB, and growth-B/<unit> over the between
+// units (records, users) from the first sample to the last.
+func (h *heapFigures) report(b *testing.B, firstAt, lastAt, unit string, between int) {
 	n := float64(b.N)
-	b.ReportMetric(first/n/1024, "heap@10k-KiB")
-	b.ReportMetric(last/n/1024, "heap@100k-KiB")
-	b.ReportMetric(peak/n/1024, "peak-heap-KiB")
-	b.ReportMetric((last-first)/n/float64(users-every), "growth-B/record")
+	b.ReportMetric(h.first/n/1024, "heap@"+firstAt+"-KiB")
+	b.ReportMetric(h.last/n/1024, "heap@"+lastAt+"-KiB")
+	b.ReportMetric(h.peak/n/1024, "peak-heap-KiB")
+	b.ReportMetric((h.last-h.first)/n/float64(between), "growth-B/"+unit)
 }
 
 // BenchmarkSyncCancel measures how long Sync takes to return once its

@@ -20,9 +20,10 @@ import (
 
 // syncFake is the fake behind a meter, and a Client pointed at it.
 type syncFake struct {
-	srv    *mockserver.Server
-	meter  *meter
-	client *partnerapi.Client
+	srv     *mockserver.Server
+	partner *mockserver.Partner
+	meter   *meter
+	client  *partnerapi.Client
 }
 
 // newSyncFake starts the fake behind a metering handler on a loopback
@@ -42,7 +43,7 @@ func newSyncFake(t *testing.T, opts ...partnerapi.Option) *syncFake {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &syncFake{srv: srv, meter: m, client: c}
+	return &syncFake{srv: srv, partner: p, meter: m, client: c}
 }
 
 // meter counts the requests in flight at the fake and notes each one's
@@ -347,11 +348,7 @@ func TestSyncOnProgressIsSerialisedAndEndsWithFinalCounts(t *testing.T) {
 // the requests in flight, and every record still gets through.
 func TestSync429StormPausesAllWorkersAndLowersConcurrency(t *testing.T) {
 	f := newSyncFake(t, partnerapi.WithRetry(4, 10*time.Millisecond, 5*time.Second))
-	// Latency makes the 8 first requests overlap, and keeps the timing of
-	// the checks below far from the scheduler's hiccups.
-	const latency = 100 * time.Millisecond
-	f.srv.Fail(mockserver.Fault{Path: "/api/users/", Status: http.StatusTooManyRequests, RetryAfter: time.Second, Latency: latency, Times: 3})
-	f.srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
+	stormFaults(f.srv)
 
 	const n, conc = 40, 8
 	rep, err := f.client.Users.Sync(context.Background(), roster("s", n), &partnerapi.SyncOptions{Concurrency: conc})
@@ -361,6 +358,25 @@ func TestSync429StormPausesAllWorkersAndLowersConcurrency(t *testing.T) {
 	if rep.Created != n || len(rep.Failed) != 0 {
 		t.Fatalf("report %+v, want all %d created", rep, n)
 	}
+	checkStormPacing(t, f, conc)
+}
+
+// stormFaults makes the first 3 requests to the users API answer 429
+// with a Retry-After of 1 s, and holds every answer 100 ms: the requests
+// of the first round overlap, and the timing checkStormPacing looks at
+// stays far from the scheduler's hiccups.
+func stormFaults(srv *mockserver.Server) {
+	const latency = 100 * time.Millisecond
+	srv.Fail(mockserver.Fault{Path: "/api/users/", Status: http.StatusTooManyRequests, RetryAfter: time.Second, Latency: latency, Times: 3})
+	srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
+}
+
+// checkStormPacing checks, from the meter's arrivals, how a roster call
+// with conc workers met the storm of stormFaults: every worker paused
+// together for the Retry-After, and the requests in flight were halved
+// once for the burst.
+func checkStormPacing(t *testing.T, f *syncFake, conc int) {
+	t.Helper()
 	_, arrivals := f.meter.snapshot()
 	var first429 time.Time
 	for _, a := range arrivals {
@@ -431,18 +447,26 @@ func TestSyncRetryAfterBeyondMaxWaitPausesAndRetries(t *testing.T) {
 	if rep.Created != 6 || len(rep.Failed) != 0 {
 		t.Fatalf("report %+v, want all 6 created (the rate-limited one retried)", rep)
 	}
+	checkTriedAgainAfterPause(t, f, "/api/users/far-00002", http.StatusCreated)
+}
+
+// checkTriedAgainAfterPause checks, from the meter's arrivals, that the
+// request to path was answered 429 with a Retry-After of 1 s, then sent
+// again once that second had passed and answered status.
+func checkTriedAgainAfterPause(t *testing.T, f *syncFake, path string, status int) {
+	t.Helper()
 	_, arrivals := f.meter.snapshot()
 	var tries []arrival
 	for _, a := range arrivals {
-		if a.path == "/api/users/far-00002" {
+		if a.path == path {
 			tries = append(tries, a)
 		}
 	}
-	if len(tries) != 2 || tries[0].status != http.StatusTooManyRequests || tries[1].status != http.StatusCreated {
-		t.Fatalf("far-00002 was sent %d times: %+v; want 429 then 201", len(tries), tries)
+	if len(tries) != 2 || tries[0].status != http.StatusTooManyRequests || tries[1].status != status {
+		t.Fatalf("%s was sent %d times: %+v; want 429 then %d", path, len(tries), tries, status)
 	}
 	if gap := tries[1].at.Sub(tries[0].answeredAt); gap < time.Second {
-		t.Errorf("far-00002 was tried again %s after its 429; want the 1 s Retry-After waited out", gap)
+		t.Errorf("%s was tried again %s after its 429; want the 1 s Retry-After waited out", path, gap)
 	}
 }
 

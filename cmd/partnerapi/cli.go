@@ -75,6 +75,10 @@ type options struct {
 	concurrency int
 	mapOut      string
 
+	// users report
+	interviews bool
+	htmlOut    string
+
 	// sso-link
 	redirectTo, returnURL      string
 	firstName, lastName, email string

@@ -117,6 +117,10 @@ type conn struct {
 	// option but the keys.
 	opts  []partnerapi.Option
 	close func()
+	// With --mock: the embedded fake and its demo partner, for a command
+	// that seeds more demo data (users report).
+	mock        *mockserver.Server
+	mockPartner *mockserver.Partner
 }
 
 // connect builds the client for a command from its settings, or starts the
@@ -224,7 +228,7 @@ func startMock(ctx context.Context, inv *invocation) (*conn, error) {
 	}
 	fmt.Fprintf(inv.stderr, "using the embedded fake: organization %q, partner %s, demo user %q; nothing is kept after exit\n",
 		p.Org, p.ID, mockPartnerID)
-	return &conn{client: client, partner: p.ID, keysKey: p.KeysAPIKey, opts: opts, close: srv.Close}, nil
+	return &conn{client: client, partner: p.ID, keysKey: p.KeysAPIKey, opts: opts, close: srv.Close, mock: srv, mockPartner: p}, nil
 }
 
 func seedMock(ctx context.Context, srv *mockserver.Server, p *mockserver.Partner, client *partnerapi.Client) error {

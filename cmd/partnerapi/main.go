@@ -1,8 +1,11 @@
 // Command partnerapi is the admin CLI for the two partner APIs: it syncs a
-// roster of users from a CSV file, reads a user's tracks and interviews,
-// mints SSO login links, and manages (and safely rotates) API keys.
+// roster of users from a CSV file, reports where every user of a roster
+// stands (CSV, JSON, an HTML summary), reads a user's tracks and
+// interviews, mints SSO login links, and manages (and safely rotates) API
+// keys.
 //
 //	partnerapi users sync roster.csv [--dry-run] [--derive-ids] [--concurrency N]
+//	partnerapi users report roster.csv [--interviews] [--json] [--html FILE] [--concurrency N]
 //	partnerapi users tracks ID [--json]
 //	partnerapi users interviews ID [--json]
 //	partnerapi sso-link ID [--redirect-to PATH]
@@ -21,9 +24,9 @@
 //
 // Flags may come before or after a command's arguments. Results go to
 // stdout, messages and progress to stderr. Exit codes: 0 success, 1 the
-// operation failed (or, for users sync, some rows failed), 2 a usage or
-// configuration error. Errors are one line on stderr. Run
-// "partnerapi COMMAND --help" for each command's flags.
+// operation failed (or, for users sync and users report, some rows
+// failed), 2 a usage or configuration error. Errors are one line on
+// stderr. Run "partnerapi COMMAND --help" for each command's flags.
 //
 // Nothing the CLI writes - results, messages, errors, progress, files -
 // holds a configured credential, wherever the configuration put it (a key

@@ -20,33 +20,52 @@ func isTerminal(w io.Writer, getenv func(string) string) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// progress reports a sync's progress on stderr: a bar redrawn in place
-// with carriage returns on a terminal, plain lines at every tenth
-// otherwise (a log, a pipe, CI). What is printed depends only on the
-// counts, never on timing.
+// progress reports the progress of a roster command (users sync, users
+// report) on stderr: a bar redrawn in place with carriage returns on a
+// terminal, plain lines at every tenth otherwise (a log, a pipe, CI). What
+// is printed depends only on the counts, never on timing.
 type progress struct {
 	w     io.Writer
 	tty   bool
-	total int // rows expected; -1 when unknown
-	last  int // last step drawn (a percent on a terminal, a tenth otherwise); -1 before the first
-	done  int // Done of the last line drawn
+	what  string // the command's word in plain lines: "sync", "report"
+	total int    // rows expected; -1 when unknown
+	last  int    // last step drawn (a percent on a terminal, a tenth otherwise); -1 before the first
+	done  int    // rows done at the last line drawn
 	drawn bool
 }
 
 const barWidth = 30
 
+// newProgress returns the progress of users sync.
 func newProgress(w io.Writer, tty bool, total int) *progress {
-	return &progress{w: w, tty: tty, total: total, last: -1, done: -1}
+	return newProgressOf("sync", w, tty, total)
+}
+
+// newProgressOf returns the progress of the command what.
+func newProgressOf(what string, w io.Writer, tty bool, total int) *progress {
+	return &progress{w: w, tty: tty, what: what, total: total, last: -1, done: -1}
 }
 
 // update is Sync's OnProgress: called from one goroutine at a time.
-func (p *progress) update(sp partnerapi.SyncProgress) {
-	step := p.step(sp.Done)
+func (p *progress) update(sp partnerapi.SyncProgress) { p.advance(sp.Done, syncCounts(sp)) }
+
+// finish draws a sync's final counts, if not drawn yet, and ends the bar's
+// line.
+func (p *progress) finish(sp partnerapi.SyncProgress) { p.end(sp.Done, syncCounts(sp)) }
+
+func syncCounts(sp partnerapi.SyncProgress) string {
+	return fmt.Sprintf("created %d, refreshed %d, failed %d", sp.Created, sp.Refreshed, sp.Failed)
+}
+
+// advance notes that done rows are done, counts saying how they went, and
+// draws when the output's next step is reached.
+func (p *progress) advance(done int, counts string) {
+	step := p.step(done)
 	if step == p.last {
 		return
 	}
 	p.last = step
-	p.draw(sp)
+	p.draw(done, counts)
 }
 
 // step is how far along done is, in the units the output advances by.
@@ -64,20 +83,19 @@ func (p *progress) step(done int) int {
 	return done * units / p.total
 }
 
-func (p *progress) draw(sp partnerapi.SyncProgress) {
-	p.done, p.drawn = sp.Done, true
-	counts := fmt.Sprintf("created %d, refreshed %d, failed %d", sp.Created, sp.Refreshed, sp.Failed)
+func (p *progress) draw(done int, counts string) {
+	p.done, p.drawn = done, true
 	if !p.tty {
 		if p.total > 0 {
-			fmt.Fprintf(p.w, "sync: %d/%d rows (%d%%): %s\n", sp.Done, p.total, sp.Done*100/p.total, counts)
+			fmt.Fprintf(p.w, "%s: %d/%d rows (%d%%): %s\n", p.what, done, p.total, done*100/p.total, counts)
 		} else {
-			fmt.Fprintf(p.w, "sync: %d rows: %s\n", sp.Done, counts)
+			fmt.Fprintf(p.w, "%s: %d rows: %s\n", p.what, done, counts)
 		}
 		return
 	}
 	filled := 0
 	if p.total > 0 {
-		filled = min(sp.Done, p.total) * barWidth / p.total
+		filled = min(done, p.total) * barWidth / p.total
 	}
 	bar := strings.Repeat("=", filled) + strings.Repeat(" ", barWidth-filled)
 	if filled > 0 && filled < barWidth {
@@ -85,16 +103,16 @@ func (p *progress) draw(sp partnerapi.SyncProgress) {
 	}
 	pct := 0
 	if p.total > 0 {
-		pct = min(sp.Done, p.total) * 100 / p.total
+		pct = min(done, p.total) * 100 / p.total
 	}
 	// \r returns to the line's start; \x1b[K clears what a longer line left.
-	fmt.Fprintf(p.w, "\r[%s] %3d%% %d/%d  %s\x1b[K", bar, pct, sp.Done, p.total, counts)
+	fmt.Fprintf(p.w, "\r[%s] %3d%% %d/%d  %s\x1b[K", bar, pct, done, p.total, counts)
 }
 
-// finish draws the final counts, if not drawn yet, and ends the bar's line.
-func (p *progress) finish(sp partnerapi.SyncProgress) {
-	if !p.drawn || p.done != sp.Done {
-		p.draw(sp)
+// end draws the final counts, if not drawn yet, and ends the bar's line.
+func (p *progress) end(done int, counts string) {
+	if !p.drawn || p.done != done {
+		p.draw(done, counts)
 	}
 	if p.tty && p.drawn {
 		fmt.Fprintln(p.w)

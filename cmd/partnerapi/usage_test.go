@@ -34,7 +34,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", f.env, []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"group alone", f.env, []string{"keys"}, "keys needs a subcommand: list, create, rename, delete, rotate"},
 		{"unknown subcommand", f.env, []string{"keys", "frob"}, `unknown command "keys frob"; keys takes list, create, rename, delete, rotate`},
-		{"near subcommand", f.env, []string{"users", "track", "u1"}, `unknown command "users track" (did you mean "users tracks"?); users takes sync, tracks, interviews`},
+		{"near subcommand", f.env, []string{"users", "track", "u1"}, `unknown command "users track" (did you mean "users tracks"?); users takes sync, report, tracks, interviews`},
 		{"near subcommand after a flag", f.env, []string{"users", "--json", "interview", "u1"}, `unknown command "users interview" (did you mean "users interviews"?)`},
 		{"near command", f.env, []string{"user", "tracks", "u1"}, `unknown command "user" (did you mean "users"?); the commands are users, sso-link, keys`},
 		{"timeout without unit", f.env, []string{"users", "tracks", "u1", "--timeout", "5"}, `invalid value "5" for flag --timeout: a unit is needed: 5s`},

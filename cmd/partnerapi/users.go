@@ -25,6 +25,18 @@ func usersCommands() []*command {
 			},
 		},
 		{
+			words: []string{"users", "report"}, args: []string{"FILE.csv"},
+			summary: "where every user of a roster stands: a CSV of tracks and interviews, an HTML summary",
+			details: reportDetails,
+			json:    true, conn: connUsers, run: usersReport,
+			flags: func(fs *flag.FlagSet, o *options) {
+				fs.BoolVar(&o.interviews, "interviews", false, "read each user's interviews too (one more request a user)")
+				fs.StringVar(&o.htmlOut, "html", "", "also write a one-page summary to `FILE`: self-contained HTML, charts drawn inline")
+				fs.BoolVar(&o.deriveIDs, "derive-ids", false, "find users synced with users sync --derive-ids by the ids in the file")
+				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once, `N` from 1 to 256")
+			},
+		},
+		{
 			words: []string{"users", "tracks"}, args: []string{"ID"},
 			summary: "show a user's progress through the guided tracks",
 			json:    true, conn: connUsers, run: usersTracks, flags: deriveFlag,

@@ -91,7 +91,7 @@ func usersSync(ctx context.Context, inv *invocation) error {
 	if o.mapOut != "" && !o.deriveIDs {
 		return usagef("users sync: --map-out needs --derive-ids")
 	}
-	f, done, err := openRoster(inv.args[0], inv.stdin)
+	f, done, err := openRoster("users sync", inv.args[0], inv.stdin)
 	if err != nil {
 		return err
 	}
@@ -143,13 +143,14 @@ func (fl rowFailure) String() string {
 	return printable(fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error))
 }
 
-// openRoster opens the roster file; "-" spools stdin to a temporary file,
-// because the roster is read more than once.
-func openRoster(path string, stdin io.Reader) (io.ReadSeeker, func(), error) {
+// openRoster opens the roster file of the command cmd ("users sync"); "-"
+// spools stdin to a temporary file, because the roster is read more than
+// once.
+func openRoster(cmd, path string, stdin io.Reader) (io.ReadSeeker, func(), error) {
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, nil, &configError{msg: "users sync: " + err.Error()}
+			return nil, nil, &configError{msg: cmd + ": " + err.Error()}
 		}
 		return f, func() { f.Close() }, nil
 	}
@@ -160,24 +161,31 @@ func openRoster(path string, stdin io.Reader) (io.ReadSeeker, func(), error) {
 	done := func() { tmp.Close(); os.Remove(tmp.Name()) }
 	if _, err := io.Copy(tmp, stdin); err != nil {
 		done()
-		return nil, nil, fmt.Errorf("users sync: reading stdin: %w", err)
+		return nil, nil, fmt.Errorf("%s: reading stdin: %w", cmd, err)
 	}
 	return tmp, done, nil
 }
 
-// forEachRow reads the roster from its start and calls fn for each row
-// until fn returns false.
+// forEachRow reads the roster of users sync from its start and calls fn
+// for each row until fn returns false.
 func forEachRow(f io.ReadSeeker, fn func(rosterRow) bool) error {
+	return eachRosterRow(f, "users sync", userColumns, fn)
+}
+
+// eachRosterRow reads a roster CSV from its start, the columns required
+// as the command cmd needs them, and calls fn for each row until fn
+// returns false. An unusable header is a configError (exit 2).
+func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func(rosterRow) bool) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	rr, err := newRosterReader(f, userColumns...)
+	rr, err := newRosterReader(f, required...)
 	if err != nil {
 		var he *headerError
 		if errors.As(err, &he) {
-			return &configError{msg: "users sync: " + he.msg}
+			return &configError{msg: cmd + ": " + he.msg}
 		}
-		return fmt.Errorf("users sync: reading the roster: %w", err)
+		return fmt.Errorf("%s: reading the roster: %w", cmd, err)
 	}
 	for {
 		row, err := rr.Next()
@@ -185,7 +193,7 @@ func forEachRow(f io.ReadSeeker, fn func(rosterRow) bool) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("users sync: reading the roster: %w", err)
+			return fmt.Errorf("%s: reading the roster: %w", cmd, err)
 		}
 		if !fn(row) {
 			return nil
