@@ -4,6 +4,7 @@ package partnerapi
 // unconfigured, and one Client shared by many goroutines.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -211,7 +212,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	})
 	srv := serve(t, mux)
 
-	var logBuf lockedBuffer
+	var logBuf bytes.Buffer // the handler writes each record under its lock; read once every call has returned
 	logger := slog.New(slog.NewJSONHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := newTestClient(t, testKey, WithBaseURL(srv.URL), WithRetry(3, 0, time.Millisecond), WithLogger(logger))
 

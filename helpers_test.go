@@ -532,21 +532,3 @@ type nopJar struct{}
 func (*nopJar) SetCookies(*url.URL, []*http.Cookie) {}
 
 func (*nopJar) Cookies(*url.URL) []*http.Cookie { return nil }
-
-// lockedBuffer is a bytes.Buffer safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
