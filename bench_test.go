@@ -286,13 +286,7 @@ func refresh100kPair(b *testing.B) benchPair {
 // GOMAXPROCS.
 func BenchmarkParallel64(b *testing.B) {
 	const goroutines = 64
-	srv := mockserver.New()
-	b.Cleanup(srv.Close)
-	p := srv.AddPartner("bench")
-	c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, _, c := newFake(b)
 	ctx := context.Background()
 	params := &partnerapi.UserParams{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
 	for i := range goroutines {

@@ -68,6 +68,21 @@ func (p *panickyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return p.next.RoundTrip(r)
 }
 
+// newFake starts the fake on a loopback socket with one partner, "acme",
+// and returns it, the partner and a Client for the partner's key; opts come
+// after the base URL. The fake is closed when tb ends.
+func newFake(tb testing.TB, opts ...partnerapi.Option) (*mockserver.Server, *mockserver.Partner, *partnerapi.Client) {
+	tb.Helper()
+	srv := mockserver.New()
+	tb.Cleanup(srv.Close)
+	p := srv.AddPartner("acme")
+	c, err := partnerapi.NewClient(p.APIKey, append([]partnerapi.Option{partnerapi.WithBaseURL(srv.URL)}, opts...)...)
+	if err != nil {
+		tb.Fatalf("NewClient: %v", err)
+	}
+	return srv, p, c
+}
+
 // syncFake is the fake behind a meter, and a Client pointed at it.
 type syncFake struct {
 	srv     *mockserver.Server

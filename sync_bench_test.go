@@ -24,14 +24,8 @@ func BenchmarkSyncLittlesLaw(b *testing.B) {
 	)
 	bound := float64(concurrency) / latency.Seconds()
 
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
+	srv, _, client := newFake(b)
 	srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
 	var elapsed time.Duration
 	b.ResetTimer()
@@ -90,14 +84,8 @@ func BenchmarkSyncMemory(b *testing.B) {
 // BenchmarkSyncCancel measures how long Sync takes to return once its
 // context is cancelled, with 16 requests held 20 ms each by the fake.
 func BenchmarkSyncCancel(b *testing.B) {
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
+	srv, _, client := newFake(b)
 	srv.Fail(mockserver.Fault{Latency: 20 * time.Millisecond, Times: -1})
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
 	var total, worst time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
