@@ -142,6 +142,19 @@ func (m *meter) snapshot() (maxInflight int, arrivals []arrival) {
 	return m.max, append([]arrival(nil), m.arrivals...)
 }
 
+// maxInflightSince returns the most requests in flight at the fake when any
+// request after the first n arrived: the peak of what came after a snapshot
+// that saw n arrivals (the earlier ones all answered).
+func (m *meter) maxInflightSince(n int) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	most := 0
+	for _, a := range m.arrivals[n:] {
+		most = max(most, a.inflight)
+	}
+	return most
+}
+
 // answered counts the requests answered with status.
 func (m *meter) answered(status int) int {
 	m.mu.Lock()
