@@ -27,14 +27,6 @@ import (
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-const (
-	benchKey     = "935d85189822bf96c28c4fa79d3d8f31"
-	benchPartner = "535fb19bdca6a9d1638f2007"
-	benchTracks  = `{"tracks":[{"title":"Fast Track","progress":0.5,"tracks":[{"step":1,"title":"Job Interview Fundamentals","link":"/members/curriculum?chapter=1","completed":true},{"step":2,"title":"Why do you want to work here?","link":"/members/curriculum?chapter=6","completed":false}]},{"title":"Mastery Track","progress":0,"tracks":[{"step":1,"title":"Tell me about yourself","link":"/members/curriculum?chapter=2","completed":false}]}]}`
-	benchUser    = `{"user":{"partner_id":"abc123def","anonymous":false,"created_at":"2015-01-01T00:00:00.000Z","token":{"token":"19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417","expires_at":"2016-05-28T17:16:18.817Z"}}}`
-	benchKeys    = `[{"created_at":"2014-08-18T10:30:02.516000+00:00","id":"53f1d5aa37abbd0a9da87882","key":"my-very-secret-key","name":"test","partner":"535fb19bdca6a9d1638f2007","removed":false},{"created_at":"2014-08-18T10:30:23.487000+00:00","id":"53f1d5bf37abbd0a9ea87882","key":"5a1428de2cd84b5189453470dffa3b5d","name":"default","partner":"535fb19bdca6a9d1638f2007","removed":false}]`
-)
-
 // benchServer answers the three benchmarked calls with their documented
 // bodies, the same for the SDK and for raw net/http.
 func benchServer(b *testing.B) *httptest.Server {
@@ -294,13 +286,7 @@ func refresh100kPair(b *testing.B) benchPair {
 // GOMAXPROCS.
 func BenchmarkParallel64(b *testing.B) {
 	const goroutines = 64
-	srv := mockserver.New()
-	b.Cleanup(srv.Close)
-	p := srv.AddPartner("bench")
-	c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, _, c := newFake(b)
 	ctx := context.Background()
 	params := &partnerapi.UserParams{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
 	for i := range goroutines {
@@ -330,26 +316,6 @@ func BenchmarkParallel64(b *testing.B) {
 	})
 	elapsed := time.Since(start)
 	b.ReportMetric(float64(b.N)/elapsed.Seconds()/float64(procs), "calls/s/core")
-}
-
-// cannedTransport answers every request with the same status and body,
-// with no socket and no handler: what is left to measure is the client.
-type cannedTransport struct {
-	status int
-	body   []byte
-}
-
-func (t cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-		r.Body.Close()
-	}
-	return &http.Response{
-		StatusCode: t.status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader(t.body)),
-		ContentLength: int64(len(t.body)), Request: r,
-	}, nil
 }
 
 // BenchmarkSDKOverhead is the SDK beside raw net/http with the network

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 )
 
 // Sentinel errors, matched with errors.Is. An [*Error] matches the one that
@@ -259,7 +261,7 @@ func looksHTML(contentType string, body []byte) bool {
 func htmlTitle(body []byte) string {
 	// ASCII-only lowering keeps byte offsets: bytes.ToLower would turn an
 	// invalid byte into a 3-byte U+FFFD and the indexes would not fit body.
-	lower := asciiLower(string(body))
+	lower := ascii.Lower(string(body))
 	i := strings.Index(lower, "<title>")
 	if i < 0 {
 		return ""

@@ -1,8 +1,10 @@
 package partnerapi
 
-// Shared test helpers for the package's internal tests. Every test gets its
-// own httptest server (go-github style: setup returns a Client pointed at a
-// fresh mux), so tests never share state.
+// The test helpers of the package's internal tests (package partnerapi),
+// one of each: whatever more than one test file uses. Those of the external
+// tests (package partnerapi_test) are in helpers_external_test.go. Every
+// test gets its own httptest server (go-github style: setup returns a
+// Client pointed at a fresh mux), so tests never share state.
 
 import (
 	"bytes"
@@ -43,6 +45,90 @@ const (
 	seedKeyID   = "53f1d89437abbd0a9ca87882"
 )
 
+const (
+	gettingStartedKey = "935d85189822bf96c28c4fa79d3d8f31" // the Getting Started page's example key
+	ticketsCloudKey   = "my-very-secret-key"               // the TicketsCloud page's example key
+)
+
+// The documented values of the testdata files.
+var (
+	docTrack = Track{
+		Title: "Mastery Track", Progress: 0.50,
+		Steps: []Step{
+			{Step: 1, Title: "Job Interview Fundamentals", Link: "/members/curriculum?chapter=1", Completed: true},
+			{Step: 2, Title: "Why do you want to work here?", Link: "/members/curriculum?chapter=6", Completed: false},
+		},
+	}
+	docInterview = Interview{
+		ID: 95607, Title: "Top 10 Questions", InterviewerName: "Jordan",
+		Category: "Top 10 Questions: 1", Completed: true,
+		CreatedAt: time.Date(2015, 5, 18, 16, 37, 13, 0, time.UTC),
+		UpdatedAt: time.Date(2015, 5, 25, 5, 0, 0, 0, time.UTC),
+		Links:     InterviewLinks{Review: "/example/review/url", Retake: "/example/retake/url"},
+	}
+	docUser = User{
+		PartnerID: "anon_abc123", Anonymous: true,
+		CreatedAt: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC),
+		Token: Token{
+			Token:     NewSecret("19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417"),
+			ExpiresAt: time.Date(2016, 5, 28, 17, 16, 18, 817_000_000, time.UTC),
+		},
+	}
+	docCreatedKey = APIKey{
+		ID: seedKeyID, Key: NewSecret("48de25a3c7f84996bc3c183c640f9948"), Name: "new-key", Partner: seedPartner,
+		CreatedAt: time.Date(2014, 8, 18, 10, 42, 28, 288_420_000, time.UTC), // microseconds kept
+	}
+	docReadKey = APIKey{
+		ID: seedKeyID, Key: NewSecret("48de25a3c7f84996bc3c183c640f9948"), Name: "new-key", Partner: seedPartner,
+		CreatedAt: time.Date(2014, 8, 18, 10, 42, 28, 288_000_000, time.UTC), // truncated to ms by the server
+	}
+	docListedKeys = []APIKey{
+		{ID: "53f1d5aa37abbd0a9da87882", Key: NewSecret("my-very-secret-key"), Name: "test", Partner: seedPartner,
+			CreatedAt: time.Date(2014, 8, 18, 10, 30, 2, 516_000_000, time.UTC)},
+		{ID: "53f1d5bf37abbd0a9ea87882", Key: NewSecret("5a1428de2cd84b5189453470dffa3b5d"), Name: "default", Partner: seedPartner,
+			CreatedAt: time.Date(2014, 8, 18, 10, 30, 23, 487_000_000, time.UTC)},
+		{ID: "53f1d5e537abbd0a9da87883", Key: NewSecret("aaef4478264a4be2b2c9838efa8df7c6"), Name: "crm", Partner: seedPartner,
+			CreatedAt: time.Date(2014, 8, 18, 10, 31, 1, 930_000_000, time.UTC)},
+	}
+)
+
+// docPartner is the partner of the TicketsCloud v1 partners page's example
+// (GET /v1/resources/partners/535fb19bdca6a9d1638f2007), as the server
+// prints it; its "user" is not among the documented fields.
+const docPartner = `{
+    "channels": "Все доступные каналы распространения",
+    "contact": {
+        "address": "г.Москва, ул. Берсеневский переулок, 2с1",
+        "email": "info@nanobilet.ru",
+        "id": null,
+        "phones": ["+79101002030"],
+        "www": "http://nanobilet.ru"
+    },
+    "created_at": null,
+    "desc": "Первый агент системы",
+    "director": "Егор Егерев",
+    "id": "535fb19bdca6a9d1638f2007",
+    "legal": null,
+    "name": "Nanobilet",
+    "removed": false,
+    "roles": ["agent"],
+    "tags": ["музыка", "вечеринки", "концерты"],
+    "updated_at": null,
+    "user": {"created_at": null, "email": "ag@tc.ru", "first_name": "Егор", "id": "535fb11ddca6a9d1638f2006",
+             "last_name": "Егерев", "partners": ["535fb19bdca6a9d1638f2007"], "tags": [], "updated_at": null}
+}`
+
+// wantDocPartner is docPartner decoded.
+var wantDocPartner = Partner{
+	ID: seedPartner, Name: "Nanobilet", Desc: "Первый агент системы", Director: "Егор Егерев",
+	Channels: "Все доступные каналы распространения",
+	Contact: &PartnerContact{
+		Address: "г.Москва, ул. Берсеневский переулок, 2с1", Email: "info@nanobilet.ru",
+		Phones: []string{"+79101002030"}, WWW: "http://nanobilet.ru",
+	},
+	Roles: []string{"agent"}, Tags: []string{"музыка", "вечеринки", "концерты"},
+}
+
 // setup starts an httptest server with an empty mux and returns a Client
 // with both APIs at its URL, authenticating with testKey, with retries off
 // (opts may turn them on: later options win).
@@ -78,6 +164,13 @@ func newTestClient(t *testing.T, key string, opts ...Option) *Client {
 		t.Fatalf("NewClient: %v", err)
 	}
 	return c
+}
+
+// canaryClient is a Client authenticating with the canary keys.
+func canaryClient(t *testing.T, opts ...Option) *Client {
+	t.Helper()
+	all := append([]Option{WithOrganization("xyz"), WithKeysAPIKey(canaryKeysKey)}, opts...)
+	return newTestClient(t, canaryKey, all...)
 }
 
 // noRequestTransport fails the test for any request that reaches it: a
@@ -246,8 +339,37 @@ func leaks(s, key string) bool {
 	return false
 }
 
-// strPtr returns a pointer to s.
-func strPtr(s string) *string { return &s }
+// checkSafeMessage asserts that s is one short line of valid UTF-8 without
+// control characters.
+func checkSafeMessage(t *testing.T, s string, max int) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Errorf("message is not valid UTF-8: %q", s)
+	}
+	if len(s) > max {
+		t.Errorf("message is %d bytes long; want at most %d: %.200q…", len(s), max, s)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			t.Errorf("message has the control character %U: %q", r, s)
+			break
+		}
+	}
+}
+
+// checkNoLeak fails the test if s shows any of the canaries.
+func checkNoLeak(t *testing.T, what, s string) {
+	t.Helper()
+	for _, c := range []string{canaryKey, canaryKeysKey, canaryToken} {
+		if leaks(s, c) {
+			t.Errorf("%s shows a credential: %s", what, s)
+			return
+		}
+	}
+}
+
+// verbs are the fmt verbs a credential must not show through.
+var verbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3v", "%-40s", "%T"}
 
 // callKind is one row of the retry matrix: a kind of call and whether it
 // may be resent after it reached the server.
@@ -292,6 +414,22 @@ var callKinds = []callKind{
 		_, err := c.APIKeys.Create(ctx, seedPartner, "n")
 		return err
 	}},
+}
+
+const matrixRetries = 2 // so a retried call is sent 3 times
+
+// matrixRetry is the retry setting of the retry matrix: matrixRetries
+// retries with waits of a few milliseconds.
+func matrixRetry() Option { return WithRetry(matrixRetries, time.Millisecond, 4*time.Millisecond) }
+
+// retryAfterResponse is an answer with status and, unless it is empty, the
+// Retry-After header: what the retry policy and the pacing gate read.
+func retryAfterResponse(status int, retryAfterHeader string) *http.Response {
+	h := http.Header{}
+	if retryAfterHeader != "" {
+		h.Set("Retry-After", retryAfterHeader)
+	}
+	return &http.Response{StatusCode: status, Header: h}
 }
 
 // countingTransport counts the round trips it passes to base.
@@ -344,66 +482,53 @@ func stall(n *atomic.Int32) http.HandlerFunc {
 	}
 }
 
+// funcTransport answers every request with fn.
+type funcTransport func(*http.Request) (*http.Response, error)
+
+func (f funcTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// dnsFailure fails every request as a lookup of its host that found nothing.
+var dnsFailure = funcTransport(func(r *http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Host, IsNotFound: true}}
+})
+
+// answerInMemory answers every request with status and body, without a network.
+func answerInMemory(status int, body string) funcTransport {
+	return func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	}
+}
+
+// badLoginOptions are refused by SSOService.URL and SSOService.LoginURL.
+var badLoginOptions = []LoginOptions{
+	{RedirectTo: "//evil.com"},
+	{RedirectTo: "https://evil.com"},
+	{RedirectTo: "/\\evil.com"},
+	{RedirectTo: "evil"},
+	{RedirectTo: " /x"},
+	{RedirectTo: "/x y"},
+	{RedirectTo: "/\t/evil.com"},
+	{RedirectTo: "javascript:alert(1)"},
+	{RedirectTo: "///evil.com"},
+	{ReturnURL: "javascript:alert(1)"},
+	{ReturnURL: "/relative"},
+	{ReturnURL: "ftp://x"},
+	{ReturnURL: "https://"},
+	{ReturnURL: "https://user:pw@partner.example/"},
+	{ReturnURL: "https://partner.example/a b"},
+	{ReturnURL: "//partner.example/"},
+}
+
+// strPtr returns a pointer to s.
+func strPtr(s string) *string { return &s }
+
+// second returns the error of a two-result call, for tables of calls.
+func second[T any](_ T, err error) error { return err }
+
 // nopJar is a cookie jar that keeps nothing, to tell one Jar from another.
 type nopJar struct{}
 
 func (*nopJar) SetCookies(*url.URL, []*http.Cookie) {}
 
 func (*nopJar) Cookies(*url.URL) []*http.Cookie { return nil }
-
-// second returns the error of a two-result call, for tables of calls.
-func second[T any](_ T, err error) error { return err }
-
-// checkSafeMessage asserts that s is one short line of valid UTF-8 without
-// control characters.
-func checkSafeMessage(t *testing.T, s string, max int) {
-	t.Helper()
-	if !utf8.ValidString(s) {
-		t.Errorf("message is not valid UTF-8: %q", s)
-	}
-	if len(s) > max {
-		t.Errorf("message is %d bytes long; want at most %d: %.200q…", len(s), max, s)
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			t.Errorf("message has the control character %U: %q", r, s)
-			break
-		}
-	}
-}
-
-// checkNoLeak fails the test if s shows any of the canaries.
-func checkNoLeak(t *testing.T, what, s string) {
-	t.Helper()
-	for _, c := range []string{canaryKey, canaryKeysKey, canaryToken} {
-		if leaks(s, c) {
-			t.Errorf("%s shows a credential: %s", what, s)
-			return
-		}
-	}
-}
-
-// canaryClient is a Client authenticating with the canary keys.
-func canaryClient(t *testing.T, opts ...Option) *Client {
-	t.Helper()
-	all := append([]Option{WithOrganization("xyz"), WithKeysAPIKey(canaryKeysKey)}, opts...)
-	return newTestClient(t, canaryKey, all...)
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
@@ -33,7 +34,7 @@ func newRedactor(credentials ...string) *redactor {
 			continue
 		}
 		for _, form := range []string{c, url.PathEscape(c), url.QueryEscape(c), jsonEscape(c)} {
-			form = asciiLower(form)
+			form = ascii.Lower(form)
 			if !containsString(r.patterns, form) {
 				r.patterns = append(r.patterns, form)
 			}
@@ -47,22 +48,6 @@ func newRedactor(credentials ...string) *redactor {
 		}
 	}
 	return r
-}
-
-// asciiLower lowers ASCII letters only, so byte offsets stay the same.
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // jsonEscape is c as it appears inside a JSON string written by
@@ -89,7 +74,7 @@ func (r *redactor) scrub(s string) string {
 	if r == nil || len(r.patterns) == 0 || s == "" {
 		return s
 	}
-	lower := asciiLower(s)
+	lower := ascii.Lower(s)
 	for _, p := range r.patterns {
 		if !strings.Contains(lower, p) {
 			continue
@@ -107,7 +92,7 @@ func (r *redactor) scrub(s string) string {
 		}
 		b.WriteString(rest)
 		s = b.String()
-		lower = asciiLower(s)
+		lower = ascii.Lower(s)
 	}
 	return s
 }
@@ -117,7 +102,7 @@ func (r *redactor) shows(s string) bool {
 	if r == nil || len(r.patterns) == 0 {
 		return false
 	}
-	lower := asciiLower(s)
+	lower := ascii.Lower(s)
 	for _, p := range r.patterns {
 		if strings.Contains(lower, p) {
 			return true
@@ -150,7 +135,7 @@ func (r *redactor) trimCredentialPrefix(s string) string {
 	if !cut || r == nil {
 		return s
 	}
-	lower := asciiLower(body)
+	lower := ascii.Lower(body)
 	for _, p := range r.patterns {
 		for n := min(len(p)-1, len(lower)); n > 0; n-- {
 			if strings.HasSuffix(lower, p[:n]) {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,11 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
-
-var verbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3v", "%-40s", "%T"}
 
 func TestNothingPrintsACredential(t *testing.T) {
 	c := canaryClient(t)
@@ -306,130 +302,6 @@ func TestSSOErrorsNeverShowTheToken(t *testing.T) {
 	}
 }
 
-// logRecord is one JSON log line of WithLogger.
-type logRecord struct {
-	Level    string  `json:"level"`
-	Msg      string  `json:"msg"`
-	Method   string  `json:"method"`
-	Path     string  `json:"path"`
-	Status   *int    `json:"status"`
-	Attempt  int     `json:"attempt"`
-	Duration *int64  `json:"duration"`
-	Error    *string `json:"error"`
-}
-
-func parseLog(t *testing.T, buf *bytes.Buffer) []logRecord {
-	t.Helper()
-	var out []logRecord
-	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var r logRecord
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-func TestWithLoggerOneRecordPerAttempt(t *testing.T) {
-	var buf bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var n atomic.Int32
-	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
-		// Every attempt fails, echoing the credential everywhere it can.
-		n.Add(1)
-		w.Header().Set("X-Request-Id", canaryKeysKey)
-		writeJSON(w, 503, `{"error": "HTTPServiceUnavailable", "reason": "`+r.Header.Get("Authorization")+`"}`)
-	})
-	mux.HandleFunc("/api/users/abc", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, `{"user": {"partner_id": "abc", "token": {"token": "`+canaryToken+`"}}}`)
-	})
-	srv := serve(t, mux)
-	c := canaryClient(t, WithBaseURL(srv.URL), WithRetry(2, time.Millisecond, 2*time.Millisecond), WithLogger(logger))
-
-	_, err := c.APIKeys.List(context.Background(), seedPartner, &ListAPIKeysOptions{IDs: []string{seedKeyID}, Fields: []string{"id"}})
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.Attempts != 3 {
-		t.Fatalf("%v; want a 503 *Error after 3 attempts", err)
-	}
-	link, err := c.SSO.LoginURL(context.Background(), "abc", nil, nil)
-	if err != nil || !strings.Contains(link, canaryToken) {
-		t.Fatalf("LoginURL: %q, %v", link, err)
-	}
-
-	out := buf.String()
-	checkNoLeak(t, "the log", out)
-	for _, banned := range []string{"Authorization", "authorization", "ids=", "fields-schema", "?", "HTTPServiceUnavailable"} {
-		if strings.Contains(out, banned) {
-			t.Errorf("the log holds %q (headers, query or body):\n%s", banned, out)
-		}
-	}
-	recs := parseLog(t, &buf)
-	if len(recs) != 4 {
-		t.Fatalf("%d log records for 3 + 1 attempts:\n%s", len(recs), out)
-	}
-	wantPath := "/v1/resources/partners/" + seedPartner + "/api_keys"
-	for i, r := range recs[:3] {
-		if r.Level != "DEBUG" || r.Method != "GET" || r.Path != wantPath || r.Status == nil || *r.Status != 503 || r.Attempt != i+1 || r.Duration == nil {
-			t.Errorf("record %d = %+v; want DEBUG GET %s status 503 attempt %d with a duration", i, r, wantPath, i+1)
-		}
-	}
-	if r := recs[3]; r.Method != "POST" || r.Path != "/api/users/abc" || r.Status == nil || *r.Status != 201 || r.Attempt != 1 {
-		t.Errorf("record 4 = %+v; want POST /api/users/abc status 201 attempt 1", r)
-	}
-}
-
-func TestWithLoggerAboveDebugLogsNothing(t *testing.T) {
-	var buf bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := serve(t, answer(500, `{}`))
-	c := canaryClient(t, WithBaseURL(srv.URL), WithRetry(1, 0, 0), WithLogger(logger))
-	_, _ = c.Users.Tracks(context.Background(), "abc")
-	if buf.Len() != 0 {
-		t.Errorf("an Info logger got: %s", buf.String())
-	}
-}
-
-func TestWithoutLoggerNothingIsLogged(t *testing.T) {
-	var buf bytes.Buffer
-	oldSlog, oldOut, oldFlags := slog.Default(), log.Writer(), log.Flags()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	t.Cleanup(func() {
-		slog.SetDefault(oldSlog)
-		log.SetOutput(oldOut)
-		log.SetFlags(oldFlags)
-	})
-
-	var n atomic.Int32
-	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1)%2 == 1 {
-			writeJSON(w, 503, `{}`)
-			return
-		}
-		writeJSON(w, 200, `{"tracks": [], "user": {"partner_id": "abc"}}`)
-	}))
-	c := canaryClient(t, WithBaseURL(srv.URL), WithRetry(3, 0, time.Millisecond))
-	for _, call := range callKinds {
-		_ = call.call(context.Background(), c)
-	}
-	mock := httpmock.NewMockTransport()
-	mock.RegisterNoResponder(httpmock.ConnectionFailure)
-	c = canaryClient(t, WithHTTPClient(&http.Client{Transport: mock}), WithRetry(2, 0, 0))
-	for _, call := range callKinds {
-		_ = call.call(context.Background(), c)
-	}
-	if mock.GetTotalCallCount() == 0 || n.Load() == 0 {
-		t.Fatal("no requests were made")
-	}
-	if buf.Len() != 0 {
-		t.Errorf("without WithLogger, the default logger got:\n%s", buf.String())
-	}
-}
-
 // chainTexts returns the text of err and of every error its chain reaches
 // through Unwrap, single or multiple: what an error reporter records.
 func chainTexts(err error) []string {
@@ -461,24 +333,6 @@ func checkChainNoLeak(t *testing.T, what string, err error) {
 	t.Helper()
 	for _, s := range chainTexts(err) {
 		checkNoLeak(t, what+" (its chain)", s)
-	}
-}
-
-// funcTransport answers every request with fn.
-type funcTransport func(*http.Request) (*http.Response, error)
-
-func (f funcTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// dnsFailure fails every request as a lookup of its host that found nothing.
-var dnsFailure = funcTransport(func(r *http.Request) (*http.Response, error) {
-	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Host, IsNotFound: true}}
-})
-
-// answerInMemory answers every request with status and body, without a network.
-func answerInMemory(status int, body string) funcTransport {
-	return func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 	}
 }
 
@@ -674,38 +528,5 @@ func TestScrubbingSeesTheWholeKeyBeforeTheCut(t *testing.T) {
 			checkChainNoLeak(t, "the error", err)
 			checkNoLeak(t, "the *Error", fmt.Sprintf("%#v", *apiErr))
 		})
-	}
-}
-
-// A Secret used as a map key marshals redacted, like a Secret value.
-func TestSecretAsMapKeyIsRedacted(t *testing.T) {
-	m := map[Secret]string{NewSecret(canaryKey): "first", NewSecret(canaryToken): "second"}
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkNoLeak(t, "a map[Secret]T as JSON", string(b))
-	if !strings.Contains(string(b), `"[REDACTED]":`) {
-		t.Errorf("a map[Secret]T as JSON: %s; want [REDACTED] keys", b)
-	}
-	type holder struct{ Keys map[Secret]int }
-	for name, newHandler := range map[string]func(io.Writer) slog.Handler{
-		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
-		"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
-	} {
-		var buf bytes.Buffer
-		slog.New(newHandler(&buf)).Info("m", "map", m, "holder", holder{Keys: map[Secret]int{NewSecret(canaryKeysKey): 1}})
-		checkNoLeak(t, name+" handler with a map[Secret]T", buf.String())
-		if !strings.Contains(buf.String(), "[REDACTED]") {
-			t.Errorf("%s handler: %s; want [REDACTED]", name, buf.String())
-		}
-	}
-	for _, verb := range verbs {
-		checkNoLeak(t, "a map[Secret]T printed with "+verb, fmt.Sprintf(verb, m))
-	}
-	// Secrets still compare by value.
-	a1, a2, other := NewSecret("a"), NewSecret("a"), NewSecret("b")
-	if a1 != a2 || !a1.Equal(a2) || a1.Equal(other) || a1 == other {
-		t.Error("Secrets do not compare by value")
 	}
 }

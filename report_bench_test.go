@@ -23,13 +23,7 @@ func BenchmarkReportLittlesLaw(b *testing.B) {
 		concurrency = 16
 		latency     = 20 * time.Millisecond
 	)
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, _, client := newFake(b)
 	createUsers(b, client, numbered("r", users))
 	srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
 	ctx := context.Background()
@@ -102,13 +96,7 @@ func BenchmarkReportMemory(b *testing.B) {
 // break, with 16 requests held by the fake (for an hour): the time to
 // interrupt them and stop every worker.
 func BenchmarkReportBreak(b *testing.B) {
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, _, client := newFake(b)
 	createUsers(b, client, numbered("q", 1))
 	srv.Fail(mockserver.Fault{Path: "/api/users/h-", Latency: time.Hour, Times: -1})
 	roster := func(yield func(string) bool) {

@@ -49,17 +49,6 @@ func collectReport(t *testing.T, seq iter.Seq2[partnerapi.UserReport, error]) []
 // ids yields the given partner_ids.
 func ids(list ...string) iter.Seq[string] { return slices.Values(list) }
 
-// numbered yields n partner_ids prefix-00000, prefix-00001, …
-func numbered(prefix string, n int) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for i := range n {
-			if !yield(fmt.Sprintf("%s-%05d", prefix, i)) {
-				return
-			}
-		}
-	}
-}
-
 // counted yields the ids of each part in turn, counting in *pulled every
 // id it has handed over.
 func counted(pulled *int, parts ...iter.Seq[string]) iter.Seq[string] {
@@ -72,23 +61,6 @@ func counted(pulled *int, parts ...iter.Seq[string]) iter.Seq[string] {
 				}
 			}
 		}
-	}
-}
-
-// createUsers creates the users of ids on the fake (through Sync, before
-// any fault is set).
-func createUsers(t testing.TB, c *partnerapi.Client, ids iter.Seq[string]) {
-	t.Helper()
-	recs := func(yield func(partnerapi.UserRecord) bool) {
-		for id := range ids {
-			if !yield(record(id)) {
-				return
-			}
-		}
-	}
-	rep, err := c.Users.Sync(context.Background(), recs, &partnerapi.SyncOptions{Concurrency: 16})
-	if err != nil || len(rep.Failed) != 0 {
-		t.Fatalf("creating the users: %+v, %v", rep, err)
 	}
 }
 
@@ -662,11 +634,12 @@ func TestReportArgumentErrors(t *testing.T) {
 func TestReportConcurrency(t *testing.T) {
 	f := newSyncFake(t)
 	createUsers(t, f.client, numbered("d", 40))
+	_, setup := f.meter.snapshot() // createUsers syncs at concurrency 16: only the Report's requests count
 	f.srv.Fail(mockserver.Fault{Latency: 50 * time.Millisecond, Times: -1})
 	if pairs := collectReport(t, f.client.Users.Report(context.Background(), numbered("d", 40), nil)); len(pairs) != 40 {
 		t.Fatalf("%d pairs", len(pairs))
 	}
-	if maxInflight, _ := f.meter.snapshot(); maxInflight != partnerapi.DefaultSyncConcurrency {
+	if maxInflight := f.meter.maxInflightSince(len(setup)); maxInflight != partnerapi.DefaultSyncConcurrency {
 		t.Fatalf("at most %d requests in flight, want the default %d", maxInflight, partnerapi.DefaultSyncConcurrency)
 	}
 

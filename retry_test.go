@@ -1,7 +1,7 @@
 package partnerapi
 
-// The retry matrix (see checkRetry in retry.go), Retry-After, waits that end with the
-// context, body replay, redirects, the response cap and WithHTTPClient.
+// The retry matrix (see checkRetry in retry.go), Retry-After, waits that
+// end with the context, and body replay.
 
 import (
 	"bytes"
@@ -22,10 +22,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
 )
-
-const matrixRetries = 2 // so a retried call is sent 3 times
-
-func matrixRetry() Option { return WithRetry(matrixRetries, time.Millisecond, 4*time.Millisecond) }
 
 // failureKind is one column of the retry matrix. start returns a Client whose
 // every attempt fails this way and a count of the attempts that were made
@@ -252,14 +248,6 @@ func TestCheckRetryErrors(t *testing.T) {
 			t.Errorf("%s: checkRetry = %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.wantErr)
 		}
 	}
-}
-
-func retryAfterResponse(status int, retryAfterHeader string) *http.Response {
-	h := http.Header{}
-	if retryAfterHeader != "" {
-		h.Set("Retry-After", retryAfterHeader)
-	}
-	return &http.Response{StatusCode: status, Header: h}
 }
 
 func TestBackoffObeysRetryAfter(t *testing.T) {
@@ -603,155 +591,5 @@ func TestRetryReplaysBodiesByteIdentically(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestRedirectsAreNotFollowed(t *testing.T) {
-	for _, status := range []int{301, 302, 303, 307, 308} {
-		for _, withHTTPClient := range []bool{false, true} {
-			var elsewhere atomic.Int32
-			target := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				elsewhere.Add(1)
-				writeJSON(w, 200, `{"tracks": []}`)
-			}))
-			var n atomic.Int32
-			opts := []Option{matrixRetry()}
-			if withHTTPClient {
-				opts = append(opts, WithHTTPClient(&http.Client{})) // CheckRedirect nil: would follow
-			}
-			c, mux := setup(t, opts...)
-			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
-				http.Redirect(w, r, target.URL+r.URL.Path, status)
-			})
-			for _, row := range []callKind{callKinds[0], callKinds[5], callKinds[7]} {
-				err := row.call(context.Background(), c)
-				var apiErr *Error
-				if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
-					t.Errorf("%d %s (WithHTTPClient %v): %v; want an *Error with status %d", status, row.name, withHTTPClient, err, status)
-					continue
-				}
-				if !strings.Contains(apiErr.Message, "redirect") {
-					t.Errorf("%d: message %q does not say a redirect was not followed", status, apiErr.Message)
-				}
-			}
-			if got := elsewhere.Load(); got != 0 {
-				t.Errorf("%d (WithHTTPClient %v): the redirect target received %d requests", status, withHTTPClient, got)
-			}
-			if got := n.Load(); got != 3 {
-				t.Errorf("%d: the server saw %d requests for 3 calls", status, got)
-			}
-		}
-	}
-}
-
-func TestResponseBodiesAreCapped(t *testing.T) {
-	big := `{"tracks": [` + strings.Repeat(`{"title": "x"},`, (1<<20)/15) + `{"title": "x"}]}` // ~1 MiB
-	var n atomic.Int32
-	c, mux := setup(t, WithMaxResponseBytes(1024), WithRetry(3, time.Millisecond, 2*time.Millisecond))
-	mux.HandleFunc("/api/users/abc/tracks", func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		writeJSON(w, 200, big)
-	})
-	_, err := c.Users.Tracks(context.Background(), "abc")
-	if !errors.Is(err, ErrResponseTooLarge) {
-		t.Fatalf("a 1 MiB body with a 1 KiB cap: %v; want ErrResponseTooLarge", err)
-	}
-	if got := n.Load(); got != 1 {
-		t.Errorf("the oversized answer was fetched %d times; want once", got)
-	}
-}
-
-func TestResponseCapBoundary(t *testing.T) {
-	body := `{"tracks": [` + strings.Repeat(" ", 1000) + `]}`
-	for _, tc := range []struct {
-		limit    int64
-		tooLarge bool
-	}{
-		{int64(len(body)), false},
-		{int64(len(body)) + 1, false},
-		{int64(len(body)) - 1, true},
-		{1, true},
-	} {
-		c, mux := setup(t, WithMaxResponseBytes(tc.limit))
-		mux.Handle("/api/users/abc/tracks", answer(200, body))
-		mux.Handle("/v1/resources/partners/"+seedPartner+"/api_keys/"+seedKeyID, answer(200, body))
-		_, err := c.Users.Tracks(context.Background(), "abc")
-		if got := errors.Is(err, ErrResponseTooLarge); got != tc.tooLarge {
-			t.Errorf("a %d-byte body with a %d-byte cap: %v; want too large: %v", len(body), tc.limit, err, tc.tooLarge)
-		}
-		// Delete reads and discards the body: the same cap applies.
-		err = c.APIKeys.Delete(context.Background(), seedPartner, seedKeyID)
-		if got := errors.Is(err, ErrResponseTooLarge); got != tc.tooLarge {
-			t.Errorf("DELETE: a %d-byte body with a %d-byte cap: %v; want too large: %v", len(body), tc.limit, err, tc.tooLarge)
-		}
-	}
-}
-
-func TestLargeErrorBodyStillGivesError(t *testing.T) {
-	var n atomic.Int32
-	c, mux := setup(t, WithMaxResponseBytes(1024), matrixRetry())
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(404)
-		_, _ = io.WriteString(w, "<html><head><title>Not Found</title></head><body>"+strings.Repeat("x", 1<<20)+"</body></html>")
-	})
-	_, err := c.Users.Tracks(context.Background(), "abc")
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || !errors.Is(err, ErrNotFound) {
-		t.Fatalf("%v; want a 404 *Error", err)
-	}
-	if apiErr.Message != "Not Found" {
-		t.Errorf("message %q; want the page title", apiErr.Message)
-	}
-	if n.Load() != 1 {
-		t.Errorf("%d requests; want 1", n.Load())
-	}
-}
-
-func TestWithHTTPClientIsUsedNotModified(t *testing.T) {
-	rec := &recorder{next: answer(200, `{"tracks": []}`)}
-	srv := serve(t, rec)
-	ct := &countingTransport{base: srv.Client().Transport}
-	jar := &nopJar{}
-	hc := &http.Client{Transport: ct, Timeout: 7 * time.Second, Jar: jar}
-	c := newTestClient(t, testKey, WithBaseURL(srv.URL), WithHTTPClient(hc))
-	if _, err := c.Users.Tracks(context.Background(), "abc"); err != nil {
-		t.Fatal(err)
-	}
-	if ct.n.Load() != 1 || rec.count() != 1 {
-		t.Errorf("the caller's transport carried %d requests, the server saw %d; want 1 and 1", ct.n.Load(), rec.count())
-	}
-	if hc.CheckRedirect != nil {
-		t.Error("the caller's CheckRedirect was set")
-	}
-	if hc.Transport != ct {
-		t.Errorf("the caller's Transport was replaced by %T", hc.Transport)
-	}
-	if hc.Timeout != 7*time.Second || hc.Jar != jar {
-		t.Error("the caller's Timeout or Jar changed")
-	}
-	inner := &c.c.httpClient
-	if inner == hc {
-		t.Fatal("the SDK works on the caller's *http.Client itself, not a copy")
-	}
-	if inner.Timeout != hc.Timeout || inner.Jar != hc.Jar {
-		t.Errorf("the SDK's copy has Timeout %s, Jar %v; want the caller's", inner.Timeout, inner.Jar)
-	}
-	// A second Client on the same *http.Client changes nothing either.
-	_ = newTestClient(t, testKey, WithBaseURL(srv.URL), WithHTTPClient(hc))
-	if hc.CheckRedirect != nil || hc.Transport != ct {
-		t.Error("a second NewClient modified the caller's client")
-	}
-}
-
-func TestNilTransportUsesDefault(t *testing.T) {
-	// An *http.Client without a Transport works as net/http's would.
-	rec := &recorder{next: answer(200, `{"tracks": []}`)}
-	srv := serve(t, rec)
-	c := newTestClient(t, testKey, WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
-	if _, err := c.Users.Tracks(context.Background(), "abc"); err != nil || rec.count() != 1 {
-		t.Fatalf("%v, %d requests", err, rec.count())
 	}
 }

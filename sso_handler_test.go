@@ -26,19 +26,10 @@ import (
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
-// ssoFake starts the fake with one partner and returns it, the partner and a
-// Client for it with retries off.
+// ssoFake is newFake with the Client's retries off.
 func ssoFake(t *testing.T, opts ...partnerapi.Option) (*mockserver.Server, *mockserver.Partner, *partnerapi.Client) {
 	t.Helper()
-	srv := mockserver.New()
-	t.Cleanup(srv.Close)
-	p := srv.AddPartner("acme")
-	all := append([]partnerapi.Option{partnerapi.WithBaseURL(srv.URL), partnerapi.WithRetry(0, 0, 0)}, opts...)
-	client, err := partnerapi.NewClient(p.APIKey, all...)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	return srv, p, client
+	return newFake(t, append([]partnerapi.Option{partnerapi.WithRetry(0, 0, 0)}, opts...)...)
 }
 
 // signedIn is a resolve that always finds partnerID, with params to create

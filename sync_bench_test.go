@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"runtime"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -26,14 +24,8 @@ func BenchmarkSyncLittlesLaw(b *testing.B) {
 	)
 	bound := float64(concurrency) / latency.Seconds()
 
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
+	srv, _, client := newFake(b)
 	srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
 	var elapsed time.Duration
 	b.ResetTimer()
@@ -51,7 +43,7 @@ func BenchmarkSyncLittlesLaw(b *testing.B) {
 }
 
 // cannedUser is the fixed 201 answer of BenchmarkSyncMemory's canned
-// transport (bench_test.go), so that a long roster costs only the SDK's and
+// transport (cannedTransport), so that a long roster costs only the SDK's and
 // Sync's own memory.
 const cannedUser = `{"user":{"partner_id":"x","anonymous":false,"created_at":"2015-01-01T00:00:00.000Z",` +
 	`"token":{"token":"19633c68a809dda515d78bbee308012634b73f4142b4ae58d8790c7094c66417","expires_at":"2016-05-28T17:16:18.817Z"}}}`
@@ -89,74 +81,11 @@ func BenchmarkSyncMemory(b *testing.B) {
 	heap.report(b, "10k", "100k", "record", users-every)
 }
 
-// heapFigures gathers the live heap of a roster benchmark over its runs:
-// after the first sample, after the last, and at the highest, in bytes
-// above the heap before each run.
-type heapFigures struct{ first, last, peak float64 }
-
-// heapRun is one run's samples.
-type heapRun struct {
-	base    uint64
-	samples []uint64 // allocated up front
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
-
-// start takes a run's base, off the clock, with room for n samples.
-func (h *heapFigures) start(b *testing.B, n int) *heapRun {
-	b.StopTimer()
-	defer b.StartTimer()
-	return &heapRun{base: liveHeap(), samples: make([]uint64, 0, n)}
-}
-
-// sample notes the live heap above the base (the GC it takes is on the
-// clock, at the same points of every run).
-func (r *heapRun) sample() {
-	if len(r.samples) < cap(r.samples) {
-		h := liveHeap()
-		r.samples = append(r.samples, h-min(h, r.base))
-	}
-}
-
-// end adds a run's samples to the figures, off the clock.
-func (h *heapFigures) end(b *testing.B, r *heapRun) {
-	b.StopTimer()
-	defer b.StartTimer()
-	if len(r.samples) == 0 {
-		b.Fatal("no heap sample was taken")
-	}
-	h.first += float64(r.samples[0])
-	h.last += float64(r.samples[len(r.samples)-1])
-	h.peak += float64(slices.Max(r.samples))
-}
-
-// report reports the averages over the runs: heap@<firstAt>-KiB,
-// heap@<lastAt>-KiB, peak-heap-KiB, and growth-B/<unit> over the between
-// units (records, users) from the first sample to the last.
-func (h *heapFigures) report(b *testing.B, firstAt, lastAt, unit string, between int) {
-	n := float64(b.N)
-	b.ReportMetric(h.first/n/1024, "heap@"+firstAt+"-KiB")
-	b.ReportMetric(h.last/n/1024, "heap@"+lastAt+"-KiB")
-	b.ReportMetric(h.peak/n/1024, "peak-heap-KiB")
-	b.ReportMetric((h.last-h.first)/n/float64(between), "growth-B/"+unit)
-}
-
 // BenchmarkSyncCancel measures how long Sync takes to return once its
 // context is cancelled, with 16 requests held 20 ms each by the fake.
 func BenchmarkSyncCancel(b *testing.B) {
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
+	srv, _, client := newFake(b)
 	srv.Fail(mockserver.Fault{Latency: 20 * time.Millisecond, Times: -1})
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
 	var total, worst time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,138 +16,6 @@ import (
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
-// syncFake is the fake behind a meter, and a Client pointed at it.
-type syncFake struct {
-	srv     *mockserver.Server
-	partner *mockserver.Partner
-	meter   *meter
-	client  *partnerapi.Client
-}
-
-// newSyncFake starts the fake behind a metering handler on a loopback
-// socket and returns a Client for one of its partners; opts come after the
-// base URL.
-func newSyncFake(t *testing.T, opts ...partnerapi.Option) *syncFake {
-	t.Helper()
-	srv := mockserver.New()
-	p := srv.AddPartner("acme")
-	m := &meter{}
-	hs := httptest.NewServer(m.wrap(srv.Handler()))
-	// Cleanups run last first: closing the fake first ends any Latency
-	// still waiting, so that closing the socket server does not wait on it.
-	t.Cleanup(hs.Close)
-	t.Cleanup(srv.Close)
-	c, err := partnerapi.NewClient(p.APIKey, append([]partnerapi.Option{partnerapi.WithBaseURL(hs.URL)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &syncFake{srv: srv, partner: p, meter: m, client: c}
-}
-
-// meter counts the requests in flight at the fake and notes each one's
-// arrival. A request stops counting when its status is written, before
-// the client can have the answer, so that what the meter sees in flight is
-// never more than what the client had in flight.
-type meter struct {
-	mu       sync.Mutex
-	inflight int
-	max      int
-	arrivals []arrival
-}
-
-type arrival struct {
-	at         time.Time
-	path       string
-	inflight   int // in flight at the fake when it arrived, itself included
-	status     int // 0 until answered, and for an abandoned request
-	answeredAt time.Time
-}
-
-func (m *meter) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m.mu.Lock()
-		m.inflight++
-		m.max = max(m.max, m.inflight)
-		i := len(m.arrivals)
-		m.arrivals = append(m.arrivals, arrival{at: time.Now(), path: r.URL.Path, inflight: m.inflight})
-		m.mu.Unlock()
-		mw := &meterWriter{ResponseWriter: w, m: m, i: i}
-		defer mw.finish(0)
-		h.ServeHTTP(mw, r)
-	})
-}
-
-func (m *meter) snapshot() (maxInflight int, arrivals []arrival) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.max, append([]arrival(nil), m.arrivals...)
-}
-
-// answered counts the requests answered with status.
-func (m *meter) answered(status int) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, a := range m.arrivals {
-		if a.status == status {
-			n++
-		}
-	}
-	return n
-}
-
-func (m *meter) current() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.inflight
-}
-
-type meterWriter struct {
-	http.ResponseWriter
-	m    *meter
-	i    int
-	done bool
-}
-
-func (w *meterWriter) finish(status int) {
-	if w.done {
-		return
-	}
-	w.done = true
-	w.m.mu.Lock()
-	w.m.inflight--
-	w.m.arrivals[w.i].status = status
-	w.m.arrivals[w.i].answeredAt = time.Now()
-	w.m.mu.Unlock()
-}
-
-func (w *meterWriter) WriteHeader(code int) {
-	w.finish(code)
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *meterWriter) Write(b []byte) (int, error) {
-	w.finish(http.StatusOK)
-	return w.ResponseWriter.Write(b)
-}
-
-// roster yields n valid records with partner_ids prefix-00000, prefix-00001, …
-func roster(prefix string, n int) iter.Seq[partnerapi.UserRecord] {
-	return func(yield func(partnerapi.UserRecord) bool) {
-		for i := range n {
-			if !yield(record(fmt.Sprintf("%s-%05d", prefix, i))) {
-				return
-			}
-		}
-	}
-}
-
-func record(id string) partnerapi.UserRecord {
-	return partnerapi.UserRecord{PartnerID: id, Params: partnerapi.UserParams{
-		FirstName: "Ada", LastName: "Lovelace", Email: id + "@example.com",
-	}}
-}
-
 func slice(recs ...partnerapi.UserRecord) iter.Seq[partnerapi.UserRecord] {
 	return func(yield func(partnerapi.UserRecord) bool) {
 		for _, r := range recs {
@@ -157,28 +23,6 @@ func slice(recs ...partnerapi.UserRecord) iter.Seq[partnerapi.UserRecord] {
 				return
 			}
 		}
-	}
-}
-
-// statuses counts the fake's journal by status.
-func statuses(srv *mockserver.Server) map[int]int {
-	out := map[int]int{}
-	for _, r := range srv.Requests() {
-		out[r.Status]++
-	}
-	return out
-}
-
-// waitFor polls cond until it holds, failing the test after a generous
-// deadline: a guard against hanging, not a measure of speed.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -361,70 +205,6 @@ func TestSync429StormPausesAllWorkersAndLowersConcurrency(t *testing.T) {
 	checkStormPacing(t, f, conc)
 }
 
-// stormFaults makes the first 3 requests to the users API answer 429
-// with a Retry-After of 1 s, and holds every answer 100 ms: the requests
-// of the first round overlap, and the timing checkStormPacing looks at
-// stays far from the scheduler's hiccups.
-func stormFaults(srv *mockserver.Server) {
-	const latency = 100 * time.Millisecond
-	srv.Fail(mockserver.Fault{Path: "/api/users/", Status: http.StatusTooManyRequests, RetryAfter: time.Second, Latency: latency, Times: 3})
-	srv.Fail(mockserver.Fault{Latency: latency, Times: -1})
-}
-
-// checkStormPacing checks, from the meter's arrivals, how a roster call
-// with conc workers met the storm of stormFaults: every worker paused
-// together for the Retry-After, and the requests in flight were halved
-// once for the burst.
-func checkStormPacing(t *testing.T, f *syncFake, conc int) {
-	t.Helper()
-	_, arrivals := f.meter.snapshot()
-	var first429 time.Time
-	for _, a := range arrivals {
-		if a.status == http.StatusTooManyRequests && (first429.IsZero() || a.answeredAt.Before(first429)) {
-			first429 = a.answeredAt
-		}
-	}
-	if first429.IsZero() {
-		t.Fatal("no 429 was answered")
-	}
-	pauseEnd := first429.Add(time.Second)
-	// Only attempts already sent when the client read the first 429 may
-	// arrive during the pause: at most the other conc-1 workers' requests.
-	// Without a shared pause, the 5 workers not rate limited would send
-	// about 50 in that second.
-	during := 0
-	var after []arrival
-	for _, a := range arrivals {
-		switch {
-		case !a.at.Before(first429) && a.at.Before(pauseEnd):
-			during++
-		case !a.at.Before(pauseEnd):
-			after = append(after, a)
-		}
-	}
-	if during > conc-1 {
-		t.Errorf("%d requests arrived during the 1 s pause after the first 429; want at most %d already in flight", during, conc-1)
-	}
-	// One halving for the burst (8 → 4, not once per 429: 8 → 1): the
-	// first requests after the pause see at most 4 in flight.
-	if len(after) < 4 {
-		t.Fatalf("only %d requests after the pause", len(after))
-	}
-	most := 0
-	for i, a := range after[:4] {
-		if a.inflight > conc/2 {
-			t.Errorf("request %d after the pause arrived with %d in flight; want at most %d", i, a.inflight, conc/2)
-		}
-		most = max(most, a.inflight)
-	}
-	if most != conc/2 {
-		t.Errorf("at most %d in flight after the pause; want %d (halved once for the burst)", most, conc/2)
-	}
-	if got := statuses(f.srv)[http.StatusTooManyRequests]; got != 3 {
-		t.Errorf("%d answers 429, want 3", got)
-	}
-}
-
 // A Retry-After longer than the client's maximum wait comes back from the
 // call at once; Sync waits it out itself and tries the record again.
 func TestSyncRetryAfterBeyondMaxWaitPausesAndRetries(t *testing.T) {
@@ -448,26 +228,6 @@ func TestSyncRetryAfterBeyondMaxWaitPausesAndRetries(t *testing.T) {
 		t.Fatalf("report %+v, want all 6 created (the rate-limited one retried)", rep)
 	}
 	checkTriedAgainAfterPause(t, f, "/api/users/far-00002", http.StatusCreated)
-}
-
-// checkTriedAgainAfterPause checks, from the meter's arrivals, that the
-// request to path was answered 429 with a Retry-After of 1 s, then sent
-// again once that second had passed and answered status.
-func checkTriedAgainAfterPause(t *testing.T, f *syncFake, path string, status int) {
-	t.Helper()
-	_, arrivals := f.meter.snapshot()
-	var tries []arrival
-	for _, a := range arrivals {
-		if a.path == path {
-			tries = append(tries, a)
-		}
-	}
-	if len(tries) != 2 || tries[0].status != http.StatusTooManyRequests || tries[1].status != status {
-		t.Fatalf("%s was sent %d times: %+v; want 429 then %d", path, len(tries), tries, status)
-	}
-	if gap := tries[1].at.Sub(tries[0].answeredAt); gap < time.Second {
-		t.Errorf("%s was tried again %s after its 429; want the 1 s Retry-After waited out", path, gap)
-	}
 }
 
 // A server that never stops answering 429 fails each record after a
@@ -776,21 +536,6 @@ func TestSyncIteratorPanicReachesCaller(t *testing.T) {
 	if err != nil || rep.Created != 3 {
 		t.Fatalf("%+v, %v", rep, err)
 	}
-}
-
-// panickyTransport panics on its panicAt-th request and passes the others
-// on to next.
-type panickyTransport struct {
-	next    http.RoundTripper
-	n       atomic.Int32
-	panicAt int32
-}
-
-func (p *panickyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if p.n.Add(1) == p.panicAt {
-		panic("transport broke")
-	}
-	return p.next.RoundTrip(r)
 }
 
 func TestSyncWorkerPanicReachesCaller(t *testing.T) {

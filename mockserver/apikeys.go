@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 )
 
 // TicketsCloud v1 API keys, for the partner of the calling key (the routes
@@ -141,7 +143,7 @@ func (ex *exchange) ownPartner(forbidden string) bool {
 		ex.fail(http.StatusBadRequest, "the partner id is not an ObjectId")
 		return false
 	}
-	if lowerASCII(id) != ex.p.id {
+	if ascii.Lower(id) != ex.p.id {
 		ex.fail(http.StatusForbidden, forbidden)
 		return false
 	}
@@ -162,7 +164,7 @@ func (ex *exchange) pathKey() *apiKey {
 		return nil
 	}
 	ex.s.st.mu.RLock()
-	k := ex.p.keyByID[lowerASCII(id)]
+	k := ex.p.keyByID[ascii.Lower(id)]
 	ex.s.st.mu.RUnlock()
 	if k == nil {
 		ex.fail(http.StatusNotFound, "API key not found")

@@ -222,10 +222,10 @@ func TestFaultLatency(t *testing.T) {
 			t.Errorf("%s: %v; want the context's deadline", name, err)
 		}
 	}
-	waitFor(t, func() bool {
+	waitFor(t, "the two abandoned requests to be journaled with status 0", func() bool {
 		rs := f.srv.Requests()
 		return len(rs) == 5 && rs[3].Status == 0 && rs[4].Status == 0
-	}, "the two abandoned requests to be journaled with status 0")
+	})
 }
 
 func TestCloseEndsLatency(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 )
 
 // TicketsCloud's query parameters: ids (a list of ObjectIds) and
@@ -174,7 +176,7 @@ func (ex *exchange) idsFilter(q url.Values) (map[string]bool, bool) {
 				ex.fail(http.StatusBadRequest, "ids must be a comma-separated list of ObjectIds")
 				return nil, false
 			}
-			want[lowerASCII(id)] = true
+			want[ascii.Lower(id)] = true
 		}
 	}
 	return want, true

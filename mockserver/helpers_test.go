@@ -211,7 +211,7 @@ func statuses(rs []mockserver.Request) []int {
 
 // waitFor polls cond until it holds: for effects the server completes
 // after the client has gone (no assertion about how long it takes).
-func waitFor(t *testing.T, cond func() bool, what string) {
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for i := 0; i < 2000; i++ {
 		if cond() {

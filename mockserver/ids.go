@@ -99,6 +99,7 @@ func (g *idGen) objectID(t time.Time) string {
 }
 
 // isObjectID reports whether s is 24 hex digits, in either letter case.
+// The fake compares ObjectIds in lowercase (ascii.Lower).
 func isObjectID(s string) bool {
 	if len(s) != 24 {
 		return false
@@ -113,20 +114,4 @@ func isObjectID(s string) bool {
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-// lowerASCII lowers ASCII letters; ObjectIds are compared in lowercase.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }

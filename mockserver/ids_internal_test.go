@@ -3,6 +3,8 @@ package mockserver
 import (
 	"testing"
 	"time"
+
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 )
 
 func TestObjectIDs(t *testing.T) {
@@ -10,7 +12,7 @@ func TestObjectIDs(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 10000; i++ {
 		id := g.objectID(timeZero)
-		if !isObjectID(id) || lowerASCII(id) != id || seen[id] {
+		if !isObjectID(id) || ascii.Lower(id) != id || seen[id] {
 			t.Fatalf("id %q: not a fresh lowercase ObjectId", id)
 		}
 		seen[id] = true

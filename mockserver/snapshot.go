@@ -16,6 +16,7 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
@@ -370,7 +371,7 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 	}
 	for i, sp := range snap.Partners {
 		at := fmt.Sprintf("partners[%d]", i)
-		id := lowerASCII(sp.ID)
+		id := ascii.Lower(sp.ID)
 		switch {
 		case !isObjectID(sp.ID):
 			return nil, fmt.Errorf("%s.id: %q is not an ObjectId", at, sp.ID)
@@ -378,7 +379,7 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 			return nil, fmt.Errorf("%s.id: %s is there twice", at, id)
 		case !isDNSLabel(sp.Org):
 			return nil, fmt.Errorf("%s.org: %q is not a subdomain", at, sp.Org)
-		case st.orgs[lowerASCII(sp.Org)] != nil:
+		case st.orgs[ascii.Lower(sp.Org)] != nil:
 			return nil, fmt.Errorf("%s.org: %q is there twice", at, sp.Org)
 		case len(sp.Keys) == 0:
 			return nil, fmt.Errorf("%s.keys: the partner's first TicketsCloud key is missing", at)
@@ -386,7 +387,7 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 			return nil, fmt.Errorf("%s.first_api_key: missing or not a key", at)
 		}
 		p := &partner{
-			id: id, org: lowerASCII(sp.Org), order: i, createdAt: sp.CreatedAt.UTC(), anonymous: sp.Anonymous,
+			id: id, org: ascii.Lower(sp.Org), order: i, createdAt: sp.CreatedAt.UTC(), anonymous: sp.Anonymous,
 			firstKey: sp.FirstAPIKey, keyByID: make(map[string]*apiKey), users: make(map[string]*user),
 		}
 		st.partners[id], st.orgs[p.org] = p, p
@@ -405,7 +406,7 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 		}
 		for j, sk := range sp.Keys {
 			kat := fmt.Sprintf("%s.keys[%d]", at, j)
-			kid := lowerASCII(sk.ID)
+			kid := ascii.Lower(sk.ID)
 			switch {
 			case !isObjectID(sk.ID):
 				return nil, fmt.Errorf("%s.id: %q is not an ObjectId", kat, sk.ID)
@@ -447,7 +448,7 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 		if len(ss.ID) != 64 || !decodeHex(sid[:], ss.ID) {
 			return nil, fmt.Errorf("%s.id: not 64 hex digits", at)
 		}
-		p := st.partners[lowerASCII(ss.Partner)]
+		p := st.partners[ascii.Lower(ss.Partner)]
 		if p == nil {
 			return nil, fmt.Errorf("%s.partner: no partner %q in the snapshot", at, ss.Partner)
 		}

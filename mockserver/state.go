@@ -9,6 +9,7 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
 )
 
 // state is everything the fake stores, behind one RWMutex: reads (auth,
@@ -150,7 +151,7 @@ func (s *Server) addPartner(org string, anonymous bool) (*Partner, error) {
 	if !isDNSLabel(org) {
 		return nil, &controlError{"AddPartner", http.StatusBadRequest, fmt.Sprintf("organization %q is not a subdomain (letters, digits and '-', 1 to 63 long)", org)}
 	}
-	org = lowerASCII(org)
+	org = ascii.Lower(org)
 	now := s.clock.now()
 	st := &s.st
 	st.mu.Lock()
@@ -224,7 +225,7 @@ func (s *Server) partnerOfLocked(p *Partner) *partner {
 	if p == nil {
 		return nil
 	}
-	return s.st.partners[lowerASCII(p.ID)]
+	return s.st.partners[ascii.Lower(p.ID)]
 }
 
 // lookupPartnerLocked returns the stored partner p stands for, or a

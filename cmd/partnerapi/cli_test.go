@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"flag"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -87,49 +89,78 @@ func TestSplitCommand(t *testing.T) {
 	}
 }
 
-func TestRotatedName(t *testing.T) {
-	at := mustTime(t, "2025-01-02T03:04:05Z")
-	for in, want := range map[string]string{
-		"default":                          "default-rotated-20250102T030405Z",
-		"ci-rotated-20240101T000000Z":      "ci-rotated-20250102T030405Z",
-		"-rotated-20240101T000000Z":        "-rotated-20240101T000000Z-rotated-20250102T030405Z",
-		"  ":                               "key-rotated-20250102T030405Z",
-		"prod (eu)-rotated-20240101T00000": "prod (eu)-rotated-20250102T030405Z",
+// sdkOption matches the name of an option of the SDK (WithAllowInsecureHTTP).
+var sdkOption = regexp.MustCompile(`\bWith[A-Z]`)
+
+// Usage and configuration errors: exit 2, nothing on stdout, one line on
+// stderr, no request, no advice the CLI's user cannot follow.
+func TestUsageErrors(t *testing.T) {
+	f := newFixture(t)
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	if err := os.WriteFile(csvPath, []byte("partner_id,first_name,last_name,email\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noHeader := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(noHeader, []byte("partner_id,name\nx,y\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keyOnly := []string{"PARTNERAPI_KEY=" + f.p.APIKey}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"no command", f.env, nil, "no command"},
+		{"unknown command", f.env, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"group alone", f.env, []string{"keys"}, "keys needs a subcommand: list, create, rename, delete, rotate"},
+		{"unknown subcommand", f.env, []string{"keys", "frob"}, `unknown command "keys frob"; keys takes list, create, rename, delete, rotate`},
+		{"near subcommand", f.env, []string{"users", "track", "u1"}, `unknown command "users track" (did you mean "users tracks"?); users takes sync, report, tracks, interviews`},
+		{"near subcommand after a flag", f.env, []string{"users", "--json", "interview", "u1"}, `unknown command "users interview" (did you mean "users interviews"?)`},
+		{"near command", f.env, []string{"user", "tracks", "u1"}, `unknown command "user" (did you mean "users"?); the commands are users, sso-link, keys`},
+		{"timeout without unit", f.env, []string{"users", "tracks", "u1", "--timeout", "5"}, `invalid value "5" for flag --timeout: a unit is needed: 5s`},
+		{"negative timeout", f.env, []string{"users", "tracks", "u1", "--timeout", "-5s"}, `--timeout: a duration cannot be negative`},
+		{"missing argument", f.env, []string{"keys", "create"}, "takes 1 argument"},
+		{"extra argument", f.env, []string{"users", "tracks", "a", "b"}, "takes 1 argument"},
+		{"unknown flag", f.env, []string{"keys", "list", "--nope"}, "flag provided but not defined: --nope (see partnerapi keys list --help)"},
+		{"flag of another command", f.env, []string{"keys", "list", "--dry-run"}, "flag provided but not defined"},
+		{"bad flag value", f.env, []string{"users", "sync", csvPath, "--concurrency", "many"}, `invalid value "many" for flag --concurrency`},
+		{"flag without value", f.env, []string{"users", "tracks", "u1", "--org"}, "flag needs an argument: --org"},
+		{"zero concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "0"}, "--concurrency must be from 1 to 256, got 0"},
+		{"too much concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "257"}, "--concurrency must be from 1 to 256, got 257"},
+		{"huge concurrency", f.env, []string{"users", "sync", csvPath, "--concurrency", "1000000000"}, "--concurrency must be from 1 to 256"},
+		{"map-out without derive", f.env, []string{"users", "sync", csvPath, "--map-out", "m.csv"}, "--map-out needs --derive-ids"},
+		{"no such file", f.env, []string{"users", "sync", "/nonexistent/r.csv"}, "no such file"},
+		{"header without columns", f.env, []string{"users", "sync", noHeader}, "line 1: the header row has no column first_name, last_name, email"},
+		{"no key", nil, []string{"keys", "list"}, "no API key: set PARTNERAPI_KEY"},
+		{"no partner", keyOnly, []string{"keys", "list"}, "no partner: set PARTNERAPI_PARTNER"},
+		{"no org", keyOnly, []string{"users", "tracks", "u1"}, "no organization: set PARTNERAPI_ORG"},
+		{"bad org", append([]string{"PARTNERAPI_ORG=not a host"}, keyOnly...), []string{"users", "tracks", "u1"}, "configuration:"},
+		{"plain http", append([]string{"PARTNERAPI_BASE_URL=http://example.com"}, keyOnly...), []string{"users", "tracks", "u1"}, "plain http"},
+		{"plain http says what to do", keyOnly, []string{"keys", "list", "--partner", f.p.ID, "--base-url", "http://example.com:8080/x"},
+			"is plain http to example.com:8080, a host that is not this machine: the API key would travel unencrypted. Use https://example.com:8080, or plain http only to localhost, 127.0.0.1 or [::1]"},
+		{"bad partner_id", f.env, []string{"users", "tracks", "a b"}, "invalid partner_id"},
+		{"bad key id", f.env, []string{"keys", "rotate", "nope"}, "24 hex digits"},
+		{"bad key id delete", f.env, []string{"keys", "delete", "nope"}, "not an ObjectId"},
+		{"mock with key", f.env, []string{"--mock", "--key", "x", "keys", "list"}, "--mock brings its own configuration"},
 	} {
-		if got := rotatedName(in, at); got != want {
-			t.Errorf("rotatedName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestMaskKey(t *testing.T) {
-	if got := maskKey("935d85189822bf96c28c4fa79d3d8f31"); got != "935d…" {
-		t.Errorf("maskKey = %q", got)
-	}
-	if got := maskKey("short"); got != "…" {
-		t.Errorf("maskKey(short) = %q", got)
-	}
-}
-
-// Help spells flags as the README does (--flag), every command's help and
-// the top-level help alike, and the top-level help lists the global flags.
-func TestHelpSpellsFlagsWithTwoDashes(t *testing.T) {
-	single := regexp.MustCompile(`(^|[\s(,])-[a-z][a-z-]+`)
-	for _, args := range [][]string{{"--help"}, {"keys", "--help"}, {"users", "sync", "--help"}, {"sso-link", "--help"},
-		{"keys", "rotate", "--help"}, {"users", "tracks", "--help"}} {
-		var stdout, stderr bytes.Buffer
-		run(args, strings.NewReader(""), &stdout, &stderr)
-		for _, line := range strings.Split(stdout.String(), "\n") {
-			if m := single.FindString(line); m != "" && !strings.Contains(line, "-rotated-") {
-				t.Errorf("%v: a flag with one dash, %q, in %q", args, m, line)
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(f.srv.Requests())
+			r := runCLI(t, tc.env, f.secrets(), "", tc.args...)
+			wantCode(t, r, 2, tc.args...)
+			if r.stdout != "" {
+				t.Fatalf("stdout: %q", r.stdout)
 			}
-		}
-	}
-	var stdout, stderr bytes.Buffer
-	run([]string{"--help"}, strings.NewReader(""), &stdout, &stderr)
-	for _, flag := range []string{"--org ORG", "--key KEY", "--keys-key KEY", "--partner ID", "--base-url URL", "--mock", "--timeout DURATION", "--json", "-h, --help"} {
-		if !strings.Contains(stdout.String(), "\n  "+flag+" ") {
-			t.Errorf("--help does not list the global flag %s:\n%s", flag, stdout.String())
-		}
+			msg := oneErrorLine(t, r)
+			if !strings.Contains(msg, tc.want) {
+				t.Fatalf("stderr %q does not say %q", msg, tc.want)
+			}
+			if sdkOption.MatchString(msg) {
+				t.Fatalf("stderr %q suggests an SDK option, which the CLI cannot set", msg)
+			}
+			if n := len(f.srv.Requests()); n != before {
+				t.Fatalf("%d request(s) sent for a usage error", n-before)
+			}
+		})
 	}
 }

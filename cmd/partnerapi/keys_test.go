@@ -312,3 +312,18 @@ func TestKeysDeleteAlreadyRemoved(t *testing.T) {
 		}
 	}
 }
+
+func TestRotatedName(t *testing.T) {
+	at := mustTime(t, "2025-01-02T03:04:05Z")
+	for in, want := range map[string]string{
+		"default":                          "default-rotated-20250102T030405Z",
+		"ci-rotated-20240101T000000Z":      "ci-rotated-20250102T030405Z",
+		"-rotated-20240101T000000Z":        "-rotated-20240101T000000Z-rotated-20250102T030405Z",
+		"  ":                               "key-rotated-20250102T030405Z",
+		"prod (eu)-rotated-20240101T00000": "prod (eu)-rotated-20250102T030405Z",
+	} {
+		if got := rotatedName(in, at); got != want {
+			t.Errorf("rotatedName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

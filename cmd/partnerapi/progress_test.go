@@ -2,13 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
 )
@@ -40,44 +35,6 @@ func TestSyncProgressBarOnTerminal(t *testing.T) {
 		t.Fatalf("stdout: %q", got)
 	}
 }
-
-// onTerminal runs the CLI with args and env on a pseudo-terminal that
-// util-linux's script(1) provides (so the test needs no Go dependency for
-// it), with stdout sent to a file: it returns what the terminal showed
-// (stderr) and what went to stdout. The command must succeed.
-func onTerminal(t *testing.T, env []string, args ...string) (term, stdout string) {
-	t.Helper()
-	scriptPath, err := exec.LookPath("script")
-	if err != nil {
-		t.Fatalf("script(1) from util-linux is needed to run the CLI on a terminal: %v", err)
-	}
-	stdoutPath := filepath.Join(t.TempDir(), "stdout")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a safety net, not an assertion
-	defer cancel()
-	// script runs the command on a new pseudo-terminal and copies what the
-	// terminal shows to its own stdout; the inner shell sends the CLI's
-	// stdout to a file, so only stderr is on the terminal.
-	inner := shellQuote(binPath)
-	for _, a := range args {
-		inner += " " + shellQuote(a)
-	}
-	inner += " >" + shellQuote(stdoutPath)
-	cmd := exec.CommandContext(ctx, scriptPath, "-q", "-e", "-c", inner, "/dev/null")
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "TERM=xterm", "SHELL=/bin/sh"}, env...)
-	var shown bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &shown, &shown
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("partnerapi %v on a terminal: %v\n%s", args, err, shown.String())
-	}
-	out, err := os.ReadFile(stdoutPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return shown.String(), string(out)
-}
-
-// shellQuote quotes s for /bin/sh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // The bar's drawing depends only on counts: one redraw per percent on a
 // terminal, one line per tenth otherwise, and the final counts always.

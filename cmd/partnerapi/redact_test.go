@@ -8,14 +8,6 @@ import (
 	"testing"
 )
 
-const (
-	canary       = "c4a4a7c0ffee0123456789abcdef0042" // the credential no output may hold
-	otherKey     = "0badc0de0badc0de0badc0de0badc0de" // the key, when the canary is put elsewhere
-	stubPartner  = "0123456789abcdef0123abcd"
-	stubBaseURL  = "https://api.example"
-	rosterHeader = "partner_id,first_name,last_name,email\n"
-)
-
 // canaryCarriers are the ways a configuration can carry the canary: as
 // the key, or pasted into another setting by mistake. reaches: some
 // command sends it where a server or the SDK puts it into text.
@@ -175,4 +167,36 @@ func BenchmarkRedactorScrub(b *testing.B) {
 	for b.Loop() {
 		r.scrub(s)
 	}
+}
+
+// A key the server does not know: every command fails with one line, exit
+// 1, and the key appears nowhere, whether it came from the environment or
+// a flag.
+func TestNoCredentialInErrors(t *testing.T) {
+	f := newFixture(t)
+	const canary = "c4a4a7c0ffee0123456789abcdef0042"
+	env := []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_KEY=" + canary, "PARTNERAPI_PARTNER=" + f.p.ID}
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	if err := os.WriteFile(csvPath, []byte("partner_id,first_name,last_name,email\nu1,A,B,c@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"keys", "list"}, {"keys", "list", "--json"}, {"keys", "create", "x"}, {"keys", "rename", f.p.ID, "x"},
+		{"keys", "delete", f.p.ID}, {"keys", "rotate", f.p.ID}, {"keys", "rotate", "current"},
+		{"users", "tracks", "u1"}, {"users", "interviews", "u1", "--json"}, {"sso-link", "u1"},
+		{"users", "sync", csvPath},
+	} {
+		r := runCLI(t, env, []string{canary}, "", args...)
+		wantCode(t, r, 1, args...)
+		if !strings.Contains(r.stderr, "401") {
+			t.Errorf("%v: stderr does not report the 401:\n%s", args, r.stderr)
+		}
+		// The same key as a flag.
+		r = runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_PARTNER=" + f.p.ID}, []string{canary}, "", append(args, "--key", canary)...)
+		wantCode(t, r, 1, args...)
+	}
+	// A key with a space in it is refused by the SDK; the message does not repeat it.
+	r := runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL}, []string{"secret-part"}, "", "users", "tracks", "u1", "--key", "oops secret-part")
+	wantCode(t, r, 2)
+	oneErrorLine(t, r)
 }

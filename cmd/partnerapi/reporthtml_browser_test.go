@@ -22,27 +22,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 )
-
-// browserNames are the Chromium executables tried, in order.
-var browserNames = []string{"chromium", "chromium-browser", "google-chrome"}
-
-// findBrowser returns the path of a Chromium, or skips the test (fails it
-// in CI) when there is none.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	for _, name := range browserNames {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "chromium not found: install Debian's chromium package (apt-get install chromium) to run the browser test"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: the browser test may not be skipped)")
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // chromium runs headless Chromium once on the page at path with the extra
 // flags given (--screenshot=…, --dump-dom) and returns its stdout. Each
@@ -94,7 +76,7 @@ type chartBox struct {
 var cspMeta = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>\n`)
 
 func TestSummaryInChromium(t *testing.T) {
-	browser := findBrowser(t)
+	browser := testenv.Chromium(t)
 	end := time.Date(2026, 3, 15, 18, 0, 0, 0, time.UTC)
 	rows := summaryRows(240, end,
 		reportRow{PartnerID: "jane doe", Error: `invalid partner_id "jane doe": byte 4 is ' ' (allowed: 0-9 A-Z a-z _ -)`},

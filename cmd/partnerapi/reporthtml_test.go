@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,46 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// summaryRows is a roster of n users with a spread of progress on the two
-// tracks and of completed interviews over the weeks before end, and the
-// failures given, every sixth row from the second.
-func summaryRows(n int, end time.Time, failures ...reportRow) []reportRow {
-	var rows []reportRow
-	for i := range n {
-		line := i + 2
-		if f := i - 1; f >= 0 && f%6 == 0 && f/6 < len(failures) {
-			fl := failures[f/6]
-			fl.Line = line
-			rows = append(rows, fl)
-			continue
-		}
-		fast := (i * 7) % 6    // 0..5 steps of 5
-		mastery := (i * 5) % 9 // 0..8 steps of 8
-		row := reportRow{Line: line, PartnerID: fmt.Sprintf("user-%04d", i), Tracks: []trackProgress{
-			{Title: "Fast Track", Progress: float64(fast) / 5, StepsCompleted: fast, Steps: 5},
-			{Title: "Mastery Track", Progress: float64(mastery) / 8, StepsCompleted: mastery, Steps: 8},
-		}, Interviews: &interviewTally{}}
-		for k := range (i * 3) % 5 {
-			at := end.Add(-time.Duration((i*13+k*29)%(10*7*24)) * time.Hour)
-			row.Interviews.Total++
-			if k%3 != 2 {
-				row.Interviews.Completed++
-				row.completedAt = append(row.completedAt, at)
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func summarize(rows []reportRow, interviews bool) *reportSummary {
-	s := newReportSummary("roster.csv", interviews)
-	for _, r := range rows {
-		s.add(r)
-	}
-	return s
-}
 
 func TestSummaryCounts(t *testing.T) {
 	end := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC) // a Sunday
@@ -213,22 +172,6 @@ var (
 	eventAttr   = regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
 	quotedValue = regexp.MustCompile(`"[^"]*"`)
 )
-
-// checkSelfContained fails the test if the page could load anything or
-// run anything: it must declare a policy that forbids both, and hold no
-// reference to another resource.
-func checkSelfContained(t *testing.T, html string) {
-	t.Helper()
-	if !strings.Contains(html, `content="default-src 'none'; style-src 'unsafe-inline'"`) {
-		t.Error("the page has no Content-Security-Policy forbidding every load")
-	}
-	lower := strings.ToLower(html)
-	for _, ref := range []string{"src=", "href=", "url(", "@import", "<script", "<iframe", "<object", "<embed"} {
-		if strings.Contains(lower, ref) {
-			t.Errorf("the page refers to something else: %q", ref)
-		}
-	}
-}
 
 func TestSummaryIsSelfContained(t *testing.T) {
 	end := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)

@@ -124,27 +124,3 @@ func TestRosterReaderHeaderErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestResolveRow(t *testing.T) {
-	ok := rosterRow{Line: 2, PartnerID: "abc", Params: partnerapi.UserParams{FirstName: "a", LastName: "b", Email: "c"}}
-	if id, derived, err := resolveRow(ok, true); id != "abc" || derived || err != nil {
-		t.Fatalf("valid id: %q %v %v", id, derived, err)
-	}
-	email := ok
-	email.PartnerID = "ann@example.com"
-	if _, _, err := resolveRow(email, false); err == nil || !strings.Contains(err.Error(), "--derive-ids") {
-		t.Fatalf("invalid id without --derive-ids: %v", err)
-	}
-	id, derived, err := resolveRow(email, true)
-	if err != nil || !derived || id == email.PartnerID || !strings.HasPrefix(id, "ann-example-com_") {
-		t.Fatalf("derived: %q %v %v", id, derived, err)
-	}
-	anon := ok
-	anon.PartnerID = "anonymous"
-	if _, _, err := resolveRow(anon, false); err == nil {
-		t.Fatal(`"anonymous" accepted as a partner_id`)
-	}
-	if id, derived, _ := resolveRow(anon, true); !derived || id == "anonymous" {
-		t.Fatalf(`"anonymous" with --derive-ids: %q`, id)
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
@@ -27,15 +28,6 @@ const roster = "\uFEFFEmail,Notes,LAST_NAME,Partner_ID,first_name\r\n" + // 1
 	"nolast@example.com,,,nolast,Nora\r\n" + // 7: missing last_name
 	"mail@example.com,,Mail,mail@example.com,Max\r\n" + // 8: an e-mail as id
 	"zed@example.com,,Zed,zed,Zoe\r\n" // 9
-
-func writeFile(t *testing.T, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "roster.csv")
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // userBodies returns the JSON body of each POST /api/users/{id} by id.
 func (f *fixture) userBodies(t *testing.T) map[string]map[string]string {
@@ -445,4 +437,28 @@ func csvQuote(s string) string {
 		return "\"" + strings.ReplaceAll(s, "\"", "\"\"") + "\""
 	}
 	return s
+}
+
+func TestResolveRow(t *testing.T) {
+	ok := rosterRow{Line: 2, PartnerID: "abc", Params: partnerapi.UserParams{FirstName: "a", LastName: "b", Email: "c"}}
+	if id, derived, err := resolveRow(ok, true); id != "abc" || derived || err != nil {
+		t.Fatalf("valid id: %q %v %v", id, derived, err)
+	}
+	email := ok
+	email.PartnerID = "ann@example.com"
+	if _, _, err := resolveRow(email, false); err == nil || !strings.Contains(err.Error(), "--derive-ids") {
+		t.Fatalf("invalid id without --derive-ids: %v", err)
+	}
+	id, derived, err := resolveRow(email, true)
+	if err != nil || !derived || id == email.PartnerID || !strings.HasPrefix(id, "ann-example-com_") {
+		t.Fatalf("derived: %q %v %v", id, derived, err)
+	}
+	anon := ok
+	anon.PartnerID = "anonymous"
+	if _, _, err := resolveRow(anon, false); err == nil {
+		t.Fatal(`"anonymous" accepted as a partner_id`)
+	}
+	if id, derived, _ := resolveRow(anon, true); !derived || id == "anonymous" {
+		t.Fatalf(`"anonymous" with --derive-ids: %q`, id)
+	}
 }

@@ -12,36 +12,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
-
-// browserNames are the executables tried, in order.
-var browserNames = []string{"chromium", "chromium-browser", "google-chrome"}
-
-// findBrowser returns the path of a Chromium, or skips the test (fails it
-// in CI) when there is none.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	for _, name := range browserNames {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "chromium not found: install Debian's chromium package (apt-get install chromium) to run the browser test"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: the browser test may not be skipped)")
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // syncBuffer is a bytes.Buffer safe for the browser's output goroutine.
 type syncBuffer struct {
@@ -69,7 +48,7 @@ func (s *syncBuffer) String() string {
 // its output is logged if the test failed.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	execPath := findBrowser(t)
+	execPath := testenv.Chromium(t)
 	output := &syncBuffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(execPath),

@@ -10,14 +10,6 @@ import (
 
 // The AIMD arithmetic of the Sync gate, attempt by attempt, with no network.
 
-func answer429(retryAfter string) *http.Response {
-	h := http.Header{}
-	if retryAfter != "" {
-		h.Set("Retry-After", retryAfter)
-	}
-	return &http.Response{StatusCode: http.StatusTooManyRequests, Header: h}
-}
-
 var answer200 = &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
 
 // admit takes n slots, failing the test if the gate holds one back.
@@ -47,7 +39,7 @@ func TestSyncGateHalvesOncePerBurst(t *testing.T) {
 	first := admit(t, g, 8)
 	// Three 429s to attempts sent at the same limit: one burst, one halving.
 	for _, st := range first[:3] {
-		g.done(st, answer429("0"))
+		g.done(st, retryAfterResponse(http.StatusTooManyRequests, "0"))
 	}
 	if g.limit != 4 || g.halvings != 1 {
 		t.Fatalf("after one burst: limit %d, halvings %d; want 4, 1", g.limit, g.halvings)
@@ -64,8 +56,8 @@ func TestSyncGateHalvesOncePerBurst(t *testing.T) {
 	if g.inflight != 4 {
 		t.Fatalf("in flight %d, want 4", g.inflight)
 	}
-	g.done(second[0], answer429("0"))
-	g.done(second[1], answer429("0"))
+	g.done(second[0], retryAfterResponse(http.StatusTooManyRequests, "0"))
+	g.done(second[1], retryAfterResponse(http.StatusTooManyRequests, "0"))
 	if g.limit != 2 || g.halvings != 2 {
 		t.Fatalf("after a second burst: limit %d, halvings %d; want 2, 2", g.limit, g.halvings)
 	}
@@ -74,7 +66,7 @@ func TestSyncGateHalvesOncePerBurst(t *testing.T) {
 	// Never below 1.
 	for range 5 {
 		st := admit(t, g, 1)[0]
-		g.done(st, answer429("0"))
+		g.done(st, retryAfterResponse(http.StatusTooManyRequests, "0"))
 	}
 	if g.limit != 1 {
 		t.Fatalf("limit %d after a long storm, want 1", g.limit)
@@ -83,8 +75,8 @@ func TestSyncGateHalvesOncePerBurst(t *testing.T) {
 
 func TestSyncGateGrowsAdditivelyUpToMax(t *testing.T) {
 	g := newRateGate(4, 0, 0)
-	g.done(admit(t, g, 1)[0], answer429("0"))
-	g.done(admit(t, g, 1)[0], answer429("0"))
+	g.done(admit(t, g, 1)[0], retryAfterResponse(http.StatusTooManyRequests, "0"))
+	g.done(admit(t, g, 1)[0], retryAfterResponse(http.StatusTooManyRequests, "0"))
 	if g.limit != 1 {
 		t.Fatalf("limit %d, want 1", g.limit)
 	}
@@ -105,12 +97,12 @@ func TestSyncGateGrowsAdditivelyUpToMax(t *testing.T) {
 func TestSyncGateAttemptDoneCountsOnce(t *testing.T) {
 	g := newRateGate(2, 0, 0)
 	st := admit(t, g, 1)[0]
-	g.done(st, answer429("0"))
-	g.done(st, answer429("0")) // checkRetry may see one attempt twice
+	g.done(st, retryAfterResponse(http.StatusTooManyRequests, "0"))
+	g.done(st, retryAfterResponse(http.StatusTooManyRequests, "0")) // checkRetry may see one attempt twice
 	if g.inflight != 0 || g.halvings != 1 || g.limit != 1 {
 		t.Fatalf("in flight %d, halvings %d, limit %d; want 0, 1, 1", g.inflight, g.halvings, g.limit)
 	}
-	g.done(&admission{}, answer429("0")) // an attempt never admitted (its context ended)
+	g.done(&admission{}, retryAfterResponse(http.StatusTooManyRequests, "0")) // an attempt never admitted (its context ended)
 	if g.inflight != 0 || g.halvings != 1 {
 		t.Fatalf("an unadmitted attempt changed the gate: in flight %d, halvings %d", g.inflight, g.halvings)
 	}
@@ -119,14 +111,14 @@ func TestSyncGateAttemptDoneCountsOnce(t *testing.T) {
 func TestSyncGatePauseHonoursRetryAfterAndEndsWithContext(t *testing.T) {
 	g := newRateGate(4, time.Millisecond, time.Second)
 	before := time.Now()
-	g.done(admit(t, g, 1)[0], answer429("3600"))
+	g.done(admit(t, g, 1)[0], retryAfterResponse(http.StatusTooManyRequests, "3600"))
 	if g.pausedUntil.Before(before.Add(time.Hour)) {
 		t.Fatalf("paused until %s, want an hour from now", g.pausedUntil)
 	}
 	// A stale, shorter Retry-After does not shorten the pause.
 	until := g.pausedUntil
 	g.inflight++ // an attempt admitted before the halving
-	g.done(&admission{held: true}, answer429("1"))
+	g.done(&admission{held: true}, retryAfterResponse(http.StatusTooManyRequests, "1"))
 	if !g.pausedUntil.Equal(until) {
 		t.Fatalf("pause moved from %s to %s", until, g.pausedUntil)
 	}
@@ -151,7 +143,7 @@ func TestSyncGatePauseHonoursRetryAfterAndEndsWithContext(t *testing.T) {
 func TestSyncGateBacksOffWithoutRetryAfter(t *testing.T) {
 	g := newRateGate(4, 100*time.Millisecond, time.Second)
 	before := time.Now()
-	g.done(admit(t, g, 1)[0], answer429(""))
+	g.done(admit(t, g, 1)[0], retryAfterResponse(http.StatusTooManyRequests, ""))
 	// backoff from the minimum wait, jittered over its upper half.
 	if p := g.pausedUntil.Sub(before); p < 50*time.Millisecond || p > time.Second {
 		t.Fatalf("paused for %s; want a backoff between 50ms and 1s", p)
