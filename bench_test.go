@@ -79,7 +79,7 @@ func benchRaw(b *testing.B, hc *http.Client, method, url, auth string, body []by
 }
 
 func benchClients(b *testing.B, srv *httptest.Server) (*partnerapi.Client, *http.Client) {
-	sdk, err := partnerapi.NewClient(benchKey, partnerapi.WithBaseURL(srv.URL))
+	sdk, err := partnerapi.NewClient(benchKey, partnerapi.WithBaseURL(srv.URL), partnerapi.WithKeysAPIKey(benchKey))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func BenchmarkParallel64(b *testing.B) {
 // decoding wrapper), resolved far below the noise of a loopback round trip.
 func BenchmarkSDKOverhead(b *testing.B) {
 	hc := &http.Client{Transport: cannedTransport{status: 200, body: []byte(benchTracks)}}
-	sdk, err := partnerapi.NewClient(benchKey, partnerapi.WithBaseURL("https://bench.example"), partnerapi.WithHTTPClient(hc))
+	sdk, err := partnerapi.NewClient(benchKey, partnerapi.WithBaseURL("https://bench.example"), partnerapi.WithKeysAPIKey(benchKey), partnerapi.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}

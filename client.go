@@ -68,14 +68,18 @@ type Client struct {
 type endpoint struct {
 	name string   // "users" or "keys", for messages
 	base string   // scheme://host[/prefix], no trailing slash; "" when not configured
-	auth []string // the Authorization header value of the family, built once
+	auth []string // the Authorization header value of the family, built once; nil when it has no key
 }
 
-// ready reports, as an argument error, an API that has no base URL: the
-// users API when neither an organization nor a base URL was given.
+// ready reports, as an argument error, an API that cannot be called: the
+// users API when neither an organization nor a base URL was given, the
+// keys API when it has no key of its own beside a configured users API.
 func (e *endpoint) ready() error {
 	if e.base == "" {
 		return invalidArg("no %s API base URL configured: use WithOrganization, WithUsersBaseURL or WithBaseURL", e.name)
+	}
+	if e.auth == nil {
+		return invalidArg("the %s API has no key: pass the TicketsCloud key with WithKeysAPIKey (with the users API configured, the key given to NewClient is the Big Interview key, and neither company accepts the other's)", e.name)
 	}
 	return nil
 }
@@ -93,8 +97,15 @@ type client struct {
 }
 
 // NewClient returns a [Client] that authenticates with apiKey: raw in the
-// users API's Authorization header, as "key <apiKey>" in the keys API's
-// ([WithKeysAPIKey] gives the keys API another one). It makes no network call.
+// users API's Authorization header, as "key <apiKey>" in the keys API's.
+// The two APIs belong to two companies, each with its own keys: with the
+// users API configured ([WithOrganization], [WithUsersBaseURL] or
+// [WithBaseURL]) apiKey is the Big Interview key, and the keys API
+// ([Client].APIKeys, [Client].Partners) takes the TicketsCloud key from
+// [WithKeysAPIKey] — without it, its calls fail with [ErrInvalidArgument]
+// before any request, rather than send one company's key to the other. A
+// Client for the keys API alone takes the TicketsCloud key as apiKey. It
+// makes no network call.
 // Bad configuration — an empty key, a key with white space or control
 // characters, a bad organization name, a base URL that is not http(s), or
 // plain http to a host that is not loopback — is refused with an error
@@ -194,13 +205,22 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 		return nil, err
 	}
 
+	// Big Interview and TicketsCloud are two companies: once the users API
+	// is configured, apiKey is a Big Interview key, and sending it to
+	// TicketsCloud would hand one company's credential to the other. The
+	// keys API then needs a key of its own; alone, apiKey serves it.
+	keysAuth := []string{"key " + keysKey}
+	if cfg.keysKey == nil && usersBase != "" {
+		keysAuth = nil
+	}
+
 	ua := "go-partnerapi/" + Version
 	if cfg.userAgent != "" {
 		ua += " " + cfg.userAgent
 	}
 	c := &client{
 		users:       endpoint{name: "users", base: usersBase, auth: []string{apiKey}},
-		keys:        endpoint{name: "keys", base: keysBase, auth: []string{"key " + keysKey}},
+		keys:        endpoint{name: "keys", base: keysBase, auth: keysAuth},
 		retry:       newRetrySettings(cfg.retryMax, cfg.waitMin, cfg.waitMax),
 		userAgent:   []string{ua},
 		logger:      cfg.logger,

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,6 +147,61 @@ func TestUsersCallsWithoutUsersBase(t *testing.T) {
 	}
 	if n := rt.n.Load(); n != 0 {
 		t.Errorf("%d requests were sent", n)
+	}
+}
+
+// Big Interview and TicketsCloud are two companies: a Client with the users
+// API configured holds a Big Interview key, which must never reach
+// TicketsCloud. Without WithKeysAPIKey every keys call is refused before
+// any request, and the message says what to pass; a Client for the keys
+// API alone sends its one key there.
+func TestKeysAPINeedsItsOwnKeyBesideTheUsersAPI(t *testing.T) {
+	ctx := context.Background()
+	const partner, keyID = "535fb19bdca6a9d1638f2007", "53f1b0c9e3b9ad1b2e8c4882"
+	for _, usersOpt := range []Option{WithOrganization("xyz"), WithUsersBaseURL("https://proxy.example"), WithBaseURL("https://proxy.example")} {
+		rt := &noRequestTransport{t: t}
+		c, err := NewClient(testKey, usersOpt, WithHTTPClient(&http.Client{Transport: rt}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, err := range map[string]error{
+			"APIKeys.List":   second(c.APIKeys.List(ctx, partner, nil)),
+			"APIKeys.Get":    second(c.APIKeys.Get(ctx, partner, keyID, nil)),
+			"APIKeys.Create": second(c.APIKeys.Create(ctx, partner, "crm")),
+			"APIKeys.Update": second(c.APIKeys.Update(ctx, partner, keyID, &APIKeyUpdate{Name: strPtr("x")})),
+			"APIKeys.Delete": c.APIKeys.Delete(ctx, partner, keyID),
+			"Partners.List":  second(c.Partners.List(ctx, nil)),
+			"Partners.Get":   second(c.Partners.Get(ctx, partner, nil)),
+		} {
+			if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "WithKeysAPIKey") {
+				t.Errorf("%s with only a Big Interview key: %v; want ErrInvalidArgument naming WithKeysAPIKey", name, err)
+			}
+		}
+		if n := rt.n.Load(); n != 0 {
+			t.Errorf("%d requests were sent: the Big Interview key went to the keys API", n)
+		}
+	}
+
+	var seen []string
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Get("Authorization"))
+		writeJSON(w, http.StatusOK, "[]")
+	}))
+	keysOnly, err := NewClient("tc-key", WithKeysBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, err := NewClient("bi-key", WithUsersBaseURL(srv.URL), WithKeysBaseURL(srv.URL), WithKeysAPIKey("tc-key-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Client{keysOnly, both} {
+		if _, err := c.APIKeys.List(ctx, partner, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"key tc-key", "key tc-key-2"}; !slices.Equal(seen, want) {
+		t.Errorf("the keys API was sent %q; want %q", seen, want)
 	}
 }
 

@@ -76,7 +76,7 @@ func newFake(tb testing.TB, opts ...partnerapi.Option) (*mockserver.Server, *moc
 	srv := mockserver.New()
 	tb.Cleanup(srv.Close)
 	p := srv.AddPartner("acme")
-	c, err := partnerapi.NewClient(p.APIKey, append([]partnerapi.Option{partnerapi.WithBaseURL(srv.URL)}, opts...)...)
+	c, err := partnerapi.NewClient(p.APIKey, append([]partnerapi.Option{partnerapi.WithBaseURL(srv.URL), partnerapi.WithKeysAPIKey(p.KeysAPIKey)}, opts...)...)
 	if err != nil {
 		tb.Fatalf("NewClient: %v", err)
 	}

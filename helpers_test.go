@@ -156,10 +156,12 @@ func serve(t *testing.T, h http.Handler) *httptest.Server {
 	return srv
 }
 
-// newTestClient is NewClient that fails the test on error.
+// newTestClient is NewClient that fails the test on error. key serves both
+// APIs (WithKeysAPIKey(key) comes first, so opts may give the keys API
+// another): the test servers take any key.
 func newTestClient(t *testing.T, key string, opts ...Option) *Client {
 	t.Helper()
-	c, err := NewClient(key, opts...)
+	c, err := NewClient(key, append([]Option{WithKeysAPIKey(key)}, opts...)...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}

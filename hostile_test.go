@@ -25,7 +25,7 @@ const hostileKey = "0123456789abcdef0123456789abcdef"
 
 func hostileClient(t *testing.T, base string, opts ...partnerapi.Option) *partnerapi.Client {
 	t.Helper()
-	opts = append([]partnerapi.Option{partnerapi.WithBaseURL(base), partnerapi.WithRetry(2, time.Millisecond, 10*time.Millisecond)}, opts...)
+	opts = append([]partnerapi.Option{partnerapi.WithBaseURL(base), partnerapi.WithKeysAPIKey(hostileKey), partnerapi.WithRetry(2, time.Millisecond, 10*time.Millisecond)}, opts...)
 	c, err := partnerapi.NewClient(hostileKey, opts...)
 	if err != nil {
 		t.Fatal(err)

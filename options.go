@@ -70,8 +70,10 @@ func WithKeysBaseURL(rawURL string) Option {
 	return func(c *config) error { c.keysBase = rawURL; return nil }
 }
 
-// WithKeysAPIKey gives the keys API a credential of its own; without it the
-// key passed to [NewClient] serves both APIs.
+// WithKeysAPIKey gives the keys API (TicketsCloud) its own key. A [Client]
+// with the users API configured needs it for [Client].APIKeys and
+// [Client].Partners: the key passed to [NewClient] is then the Big
+// Interview key, which TicketsCloud does not accept and must not receive.
 func WithKeysAPIKey(apiKey string) Option {
 	return func(c *config) error { c.keysKey = &apiKey; return nil }
 }

@@ -17,7 +17,7 @@ func TestBigInterviewKeysAreManagedByTheAdminArea(t *testing.T) {
 		t.Fatalf("AddAPIKey gave %q", extra)
 	}
 	// Any key of the organization sees the whole organization, on /api only.
-	viaExtra, err := partnerapi.NewClient(extra, partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithRetry(0, 0, 0))
+	viaExtra, err := partnerapi.NewClient(extra, partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithKeysAPIKey(extra), partnerapi.WithRetry(0, 0, 0)) // the Big Interview key offered to both APIs
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 // target is one place the scenarios run: the fake, or the real services.
 type target struct {
 	client  *partnerapi.Client
-	partner string             // TicketsCloud partner ObjectId; "" skips the key scenarios
-	fake    *mockserver.Server // nil against the real services
-	keysOpt []partnerapi.Option
+	partner string              // TicketsCloud partner ObjectId; "" skips the key scenarios
+	fake    *mockserver.Server  // nil against the real services
+	keysOpt []partnerapi.Option // where a keys-only client (a TicketsCloud key alone) reaches the keys API
 }
 
 // eachTarget runs fn against the fake and, when the environment names
@@ -30,7 +30,7 @@ func eachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fn(t, target{client: c, partner: p.ID, fake: srv, keysOpt: []partnerapi.Option{partnerapi.WithBaseURL(srv.URL)}})
+		fn(t, target{client: c, partner: p.ID, fake: srv, keysOpt: []partnerapi.Option{partnerapi.WithKeysBaseURL(srv.URL)}})
 	})
 	t.Run("real", func(t *testing.T) {
 		org, key := os.Getenv("PARTNERAPI_ORG"), os.Getenv("PARTNERAPI_KEY")

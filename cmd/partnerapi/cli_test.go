@@ -105,6 +105,7 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyOnly := []string{"PARTNERAPI_KEY=" + f.p.APIKey}
+	keysKeyOnly := []string{"PARTNERAPI_KEYS_KEY=" + f.p.KeysAPIKey}
 	for _, tc := range []struct {
 		name string
 		env  []string
@@ -132,12 +133,14 @@ func TestUsageErrors(t *testing.T) {
 		{"map-out without derive", f.env, []string{"users", "sync", csvPath, "--map-out", "m.csv"}, "--map-out needs --derive-ids"},
 		{"no such file", f.env, []string{"users", "sync", "/nonexistent/r.csv"}, "no such file"},
 		{"header without columns", f.env, []string{"users", "sync", noHeader}, "line 1: the header row has no column first_name, last_name, email"},
-		{"no key", nil, []string{"keys", "list"}, "no API key: set PARTNERAPI_KEY"},
-		{"no partner", keyOnly, []string{"keys", "list"}, "no partner: set PARTNERAPI_PARTNER"},
+		{"no key", nil, []string{"keys", "list"}, "no TicketsCloud key: set PARTNERAPI_KEYS_KEY"},
+		{"no users key", nil, []string{"users", "tracks", "u1"}, "no API key: set PARTNERAPI_KEY"},
+		{"the Big Interview key is never the TicketsCloud key", keyOnly, []string{"keys", "list"}, "PARTNERAPI_KEY is the Big Interview key, which TicketsCloud does not accept and is never sent"},
+		{"no partner", keysKeyOnly, []string{"keys", "list"}, "no partner: set PARTNERAPI_PARTNER"},
 		{"no org", keyOnly, []string{"users", "tracks", "u1"}, "no organization: set PARTNERAPI_ORG"},
 		{"bad org", append([]string{"PARTNERAPI_ORG=not a host"}, keyOnly...), []string{"users", "tracks", "u1"}, "configuration:"},
 		{"plain http", append([]string{"PARTNERAPI_BASE_URL=http://example.com"}, keyOnly...), []string{"users", "tracks", "u1"}, "plain http"},
-		{"plain http says what to do", keyOnly, []string{"keys", "list", "--partner", f.p.ID, "--base-url", "http://example.com:8080/x"},
+		{"plain http says what to do", keysKeyOnly, []string{"keys", "list", "--partner", f.p.ID, "--base-url", "http://example.com:8080/x"},
 			"is plain http to example.com:8080, a host that is not this machine: the API key would travel unencrypted. Use https://example.com:8080, or plain http only to localhost, 127.0.0.1 or [::1]"},
 		{"bad partner_id", f.env, []string{"users", "tracks", "a b"}, "invalid partner_id"},
 		{"bad key id", f.env, []string{"keys", "rotate", "nope"}, "24 hex digits"},

@@ -59,7 +59,7 @@ func registerSettings(fs *flag.FlagSet, s *settings, need connNeed) {
 	}
 	if need&connKeys != 0 {
 		fs.StringVar(&s.partner, "partner", "", "the TicketsCloud partner's `ID`, an ObjectId (default $"+envPartner+")")
-		fs.StringVar(&s.keysKey, "keys-key", "", "the TicketsCloud API `KEY` for the keys API (default $"+envKeysKey+", else --key)")
+		fs.StringVar(&s.keysKey, "keys-key", "", "the TicketsCloud API `KEY` for the keys API (default $"+envKeysKey+"; the Big Interview --key is never sent there)")
 	}
 	fs.BoolVar(&s.mock, "mock", false, "run against an embedded fake seeded with a demo partner (no credentials, no network)")
 	fs.Var(durationValue{&s.timeout}, "timeout", "give up after this `DURATION`, with its unit: 30s, 2m, 1h (default: no limit)")
@@ -123,6 +123,13 @@ type conn struct {
 	mockPartner *mockserver.Partner
 }
 
+// keysClient returns a client whose keys API authenticates with key (a
+// TicketsCloud key just created, for keys rotate), with every other
+// option of c's.
+func (c *conn) keysClient(key string) (*partnerapi.Client, error) {
+	return partnerapi.NewClient(key, append(c.opts[:len(c.opts):len(c.opts)], partnerapi.WithKeysAPIKey(key))...)
+}
+
 // connect builds the client for a command from its settings, or starts the
 // embedded fake with --mock.
 func (inv *invocation) connect(ctx context.Context) (*conn, error) {
@@ -135,13 +142,15 @@ func (inv *invocation) connect(ctx context.Context) (*conn, error) {
 		return startMock(ctx, inv)
 	}
 	// Each company takes its own key: the users API the Big Interview key,
-	// the keys API the TicketsCloud key (or, when only one is given, that one).
+	// the keys API the TicketsCloud key. The Big Interview key is never
+	// offered to TicketsCloud, so a keys command needs --keys-key.
 	keysKey := s.keysKey
-	if keysKey == "" {
-		keysKey = s.key
-	}
 	if need&connKeys != 0 && keysKey == "" {
-		return nil, &configError{msg: "no API key: set " + envKeysKey + " to the TicketsCloud key (or pass --keys-key), or try --mock"}
+		msg := "no TicketsCloud key: set " + envKeysKey + " (or pass --keys-key), or try --mock"
+		if s.key != "" {
+			msg += "; " + envKey + " is the Big Interview key, which TicketsCloud does not accept and is never sent"
+		}
+		return nil, &configError{msg: msg}
 	}
 	if need&connKeys == 0 && s.key == "" {
 		return nil, &configError{msg: "no API key: set " + envKey + " (or pass --key), or try --mock"}
@@ -166,7 +175,10 @@ func (inv *invocation) connect(ctx context.Context) (*conn, error) {
 	if mainKey == "" {
 		mainKey = keysKey // a keys command run with the TicketsCloud key alone
 	}
-	clientOpts := append(opts[:len(opts):len(opts)], partnerapi.WithKeysAPIKey(keysKey))
+	clientOpts := opts
+	if keysKey != "" {
+		clientOpts = append(opts[:len(opts):len(opts)], partnerapi.WithKeysAPIKey(keysKey))
+	}
 	client, err := partnerapi.NewClient(mainKey, clientOpts...)
 	if err != nil {
 		if plainHTTPRefused(mainKey, s.baseURL, clientOpts) {

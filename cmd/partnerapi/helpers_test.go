@@ -151,7 +151,7 @@ func (f *fixture) secrets() []string { return []string{f.p.APIKey, f.p.KeysAPIKe
 // through the keys API) for the keys API.
 func (f *fixture) sdk(t *testing.T, key string) *partnerapi.Client {
 	t.Helper()
-	c, err := partnerapi.NewClient(key, partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithRetry(0, 0, 0))
+	c, err := partnerapi.NewClient(key, partnerapi.WithBaseURL(f.srv.URL), partnerapi.WithKeysAPIKey(key), partnerapi.WithRetry(0, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ with an authenticated read made with the new key itself, then removes the
 old key. If the proof fails, the new key is removed and the old one kept
 (exit 1): the partner is never left without a working key. The new key is
 printed alone on one line on stdout once it is proven. ID "current" names
-the key this CLI runs with (--keys-key, else --key).`,
+the TicketsCloud key this CLI runs with (--keys-key).`,
 			conn: connKeys, run: keysRotate,
 			flags: func(fs *flag.FlagSet, o *options) {
 				fs.StringVar(&o.name, "name", "", "the new key's `NAME` (default: the old key's name + \"-rotated-\" + UTC time)")
@@ -239,7 +239,7 @@ func keysRotate(ctx context.Context, inv *invocation) error {
 	inv.say("proved key %s: it authenticates", created.ID)
 	fmt.Fprintln(inv.stdout, created.Key.Reveal())
 
-	newClient, err := partnerapi.NewClient(created.Key.Reveal(), c.opts...)
+	newClient, err := c.keysClient(created.Key.Reveal())
 	if err == nil {
 		err = newClient.APIKeys.Delete(ctx, c.partner, oldID)
 	}
@@ -274,7 +274,7 @@ func currentKeyID(ctx context.Context, c *conn) (string, error) {
 // proveKey makes an authenticated read with the new key itself: it must
 // see itself, live, among the partner's keys.
 func proveKey(ctx context.Context, c *conn, k *partnerapi.APIKey) error {
-	client, err := partnerapi.NewClient(k.Key.Reveal(), c.opts...)
+	client, err := c.keysClient(k.Key.Reveal())
 	if err != nil {
 		return err
 	}

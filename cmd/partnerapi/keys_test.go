@@ -65,10 +65,21 @@ func TestKeysCommandsUseTheTicketsCloudKey(t *testing.T) {
 		t.Fatalf("keys list on the TicketsCloud key alone:\n%s", r.stdout)
 	}
 
+	// The Big Interview key alone is never offered to the keys API.
+	f.srv.ClearRequests()
 	r = runCLI(t, append([]string{"PARTNERAPI_KEY=" + f.p.APIKey}, base...), f.secrets(), "", "keys", "list")
+	wantCode(t, r, 2)
+	if !strings.Contains(r.stderr, "no TicketsCloud key") || !strings.Contains(r.stderr, "never sent") {
+		t.Fatalf("keys list on the Big Interview key: %q; want it refused before any request", r.stderr)
+	}
+	if n := len(f.srv.Requests()); n != 0 {
+		t.Fatalf("keys list on the Big Interview key sent %d requests", n)
+	}
+	// Offered as the TicketsCloud key by mistake, it reaches the keys API, which refuses it.
+	r = runCLI(t, append([]string{"PARTNERAPI_KEYS_KEY=" + f.p.APIKey}, base...), f.secrets(), "", "keys", "list")
 	wantCode(t, r, 1)
 	if !strings.Contains(r.stderr, "401") {
-		t.Fatalf("keys list on the Big Interview key: %q; want a 401", r.stderr)
+		t.Fatalf("keys list with the Big Interview key as --keys-key: %q; want a 401", r.stderr)
 	}
 
 	r = runCLI(t, append([]string{"PARTNERAPI_KEYS_KEY=" + f.p.KeysAPIKey}, base...), f.secrets(), "", "users", "tracks", "u1")

@@ -175,7 +175,7 @@ func BenchmarkRedactorScrub(b *testing.B) {
 func TestNoCredentialInErrors(t *testing.T) {
 	f := newFixture(t)
 	const canary = "c4a4a7c0ffee0123456789abcdef0042"
-	env := []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_KEY=" + canary, "PARTNERAPI_PARTNER=" + f.p.ID}
+	env := []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_KEY=" + canary, "PARTNERAPI_KEYS_KEY=" + canary, "PARTNERAPI_PARTNER=" + f.p.ID}
 	csvPath := filepath.Join(t.TempDir(), "r.csv")
 	if err := os.WriteFile(csvPath, []byte("partner_id,first_name,last_name,email\nu1,A,B,c@example.com\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -192,7 +192,11 @@ func TestNoCredentialInErrors(t *testing.T) {
 			t.Errorf("%v: stderr does not report the 401:\n%s", args, r.stderr)
 		}
 		// The same key as a flag.
-		r = runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_PARTNER=" + f.p.ID}, []string{canary}, "", append(args, "--key", canary)...)
+		flags := []string{"--key", canary}
+		if args[0] == "keys" {
+			flags = append(flags, "--keys-key", canary)
+		}
+		r = runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL, "PARTNERAPI_PARTNER=" + f.p.ID}, []string{canary}, "", append(args, flags...)...)
 		wantCode(t, r, 1, args...)
 	}
 	// A key with a space in it is refused by the SDK; the message does not repeat it.

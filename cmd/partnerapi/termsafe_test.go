@@ -41,7 +41,7 @@ func TestServerTextIsTerminalSafe(t *testing.T) {
 	if err := os.WriteFile(roster, []byte(rosterHeader+"u1,Ann,Lee,ann@example.com\nu2,Bob,Ray,bob@example.com\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{envKey: otherKey, envBaseURL: stubBaseURL, envPartner: stubPartner}
+	env := map[string]string{envKey: otherKey, envKeysKey: otherKey, envBaseURL: stubBaseURL, envPartner: stubPartner}
 	commands := [][]string{
 		{"users", "sync", roster}, {"users", "sync", roster, "--json"},
 		{"users", "tracks", "u1"}, {"users", "tracks", "u1", "--json"},

@@ -33,7 +33,7 @@ func TestHTTPSToPlainHTTPServerSaysSoOnce(t *testing.T) {
 	addr := ln.Addr().String()
 	for _, args := range [][]string{{"keys", "list"}, {"users", "tracks", "u1"}} {
 		conns.Store(0)
-		env := []string{"PARTNERAPI_KEY=" + canary, "PARTNERAPI_PARTNER=" + stubPartner, "PARTNERAPI_BASE_URL=https://" + addr}
+		env := []string{"PARTNERAPI_KEY=" + canary, "PARTNERAPI_KEYS_KEY=" + canary, "PARTNERAPI_PARTNER=" + stubPartner, "PARTNERAPI_BASE_URL=https://" + addr}
 		r := runCLI(t, env, []string{canary}, "", args...)
 		wantCode(t, r, exitUsage, args...)
 		want := "partnerapi: https://" + addr + " answered in plain http: the server does not speak https; " +
