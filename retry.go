@@ -48,7 +48,7 @@ func (s *retrySettings) policy(idempotent bool) retryablehttp.CheckRetry {
 //	non-idempotent POSTs   retry         never              retry  never
 //
 // Other statuses are never retried, nor a failure another attempt cannot
-// mend (an untrusted certificate). A Retry-After longer than waitMax is not
+// mend (an untrusted certificate, a host name that does not exist). A Retry-After longer than waitMax is not
 // waited out: the answer goes back to the caller at once.
 func checkRetry(ctx context.Context, resp *http.Response, err error, idempotent bool, waitMax time.Duration) (bool, error) {
 	if ctx.Err() != nil {
@@ -88,12 +88,16 @@ func nothingSent(err error) bool {
 }
 
 // permanent reports errors that another attempt cannot mend: an untrusted
-// certificate, a response larger than allowed.
+// certificate, a host name the DNS says does not exist (a mistyped
+// organization or base URL, not a resolver's passing failure), a response
+// larger than allowed.
 func permanent(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
+	var dnsErr *net.DNSError
 	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		(errors.As(err, &dnsErr) && dnsErr.IsNotFound && !dnsErr.IsTemporary) ||
 		errors.Is(err, ErrResponseTooLarge)
 }
 
