@@ -256,15 +256,6 @@ func newDefaultTransport() *http.Transport {
 	return t
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // checkKey refuses an API key that is empty or could inject a header: only
 // printable ASCII without spaces is accepted. The message never repeats the key.
 func checkKey(what, key string) error {

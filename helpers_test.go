@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"mime"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -326,8 +328,32 @@ func checkCommonHeaders(t *testing.T, r seenRequest, wantAuth string, wantBody b
 }
 
 // leaks reports whether s holds key, or any 8-byte piece of it, in any
-// letter case: a truncated key is a leak too.
+// letter case, as written or read through its escapes (JSON \u, HTML
+// character references, URL %XX): a truncated key is a leak too.
 func leaks(s, key string) bool {
+	return leaksAsWritten(s, key) || leaksAsWritten(unescapeForTest(s), key)
+}
+
+var jsonEscapeForTest = regexp.MustCompile(`\\u[0-9a-fA-F]{4}`)
+
+// unescapeForTest reads s's JSON \u escapes, HTML character references and
+// URL escapes, with the standard library's decoders.
+func unescapeForTest(s string) string {
+	s = jsonEscapeForTest.ReplaceAllStringFunc(s, func(e string) string {
+		var r string
+		if json.Unmarshal([]byte(`"`+e+`"`), &r) != nil {
+			return e
+		}
+		return r
+	})
+	s = html.UnescapeString(s)
+	if u, err := url.PathUnescape(s); err == nil {
+		s = u
+	}
+	return s
+}
+
+func leaksAsWritten(s, key string) bool {
 	ls, lk := strings.ToLower(s), strings.ToLower(key)
 	const piece = 8
 	if len(lk) < piece {

@@ -10,105 +10,37 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/partnerapi/go-partnerapi/internal/ascii"
+	"github.com/partnerapi/go-partnerapi/internal/redact"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
 // A redactor removes a [Client]'s configured credentials from text: every
 // error, log record and printed value the SDK makes passes through the one
 // redactor of its Client where it is made. A credential is found in any
-// ASCII letter case and in the forms a URL or a JSON string gives it (a key
-// pasted into a base URL or an organization, a server echoing the key back).
+// ASCII letter case and in every spelling a URL, JSON, HTML or a quoting
+// gives it (a key pasted into a base URL or an organization, a server
+// echoing the key back), by [redact.Redactor].
 type redactor struct {
-	// patterns are the credentials and their escaped forms, in lower case,
-	// longest first, so that a shorter one never hides part of a longer one.
-	patterns []string
+	known *redact.Redactor
 }
 
 // newRedactor returns the redactor of the credentials given; empty ones are
 // ignored.
 func newRedactor(credentials ...string) *redactor {
-	r := &redactor{}
-	for _, c := range credentials {
-		if c == "" {
-			continue
-		}
-		for _, form := range []string{c, url.PathEscape(c), url.QueryEscape(c), jsonEscape(c)} {
-			form = ascii.Lower(form)
-			if !containsString(r.patterns, form) {
-				r.patterns = append(r.patterns, form)
-			}
-		}
-	}
-	// Longest first: a shorter credential inside a longer one must not cut
-	// the longer one in two.
-	for i := 1; i < len(r.patterns); i++ {
-		for j := i; j > 0 && len(r.patterns[j]) > len(r.patterns[j-1]); j-- {
-			r.patterns[j], r.patterns[j-1] = r.patterns[j-1], r.patterns[j]
-		}
-	}
-	return r
-}
-
-// jsonEscape is c as it appears inside a JSON string written by
-// encoding/json (quotes, backslashes and <, >, & escaped).
-func jsonEscape(c string) string {
-	var b strings.Builder
-	for _, r := range c {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '<' || r == '>' || r == '&':
-			b.WriteString(`\u00`)
-			b.WriteString(strconv.FormatInt(int64(r), 16))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return &redactor{known: redact.New(credentials...)}
 }
 
 // scrub replaces every credential in s with [REDACTED].
 func (r *redactor) scrub(s string) string {
-	if r == nil || len(r.patterns) == 0 || s == "" {
+	if r == nil {
 		return s
 	}
-	lower := ascii.Lower(s)
-	for _, p := range r.patterns {
-		if !strings.Contains(lower, p) {
-			continue
-		}
-		var b strings.Builder
-		rest, restLower := s, lower
-		for {
-			i := strings.Index(restLower, p)
-			if i < 0 {
-				break
-			}
-			b.WriteString(rest[:i])
-			b.WriteString(redacted)
-			rest, restLower = rest[i+len(p):], restLower[i+len(p):]
-		}
-		b.WriteString(rest)
-		s = b.String()
-		lower = ascii.Lower(s)
-	}
-	return s
+	return r.known.Scrub(s)
 }
 
 // shows reports whether s holds a credential.
 func (r *redactor) shows(s string) bool {
-	if r == nil || len(r.patterns) == 0 {
-		return false
-	}
-	lower := ascii.Lower(s)
-	for _, p := range r.patterns {
-		if strings.Contains(lower, p) {
-			return true
-		}
-	}
-	return false
+	return r != nil && r.known.Shows(s)
 }
 
 // text makes s, a text from a server or a caller, safe to put in an error or
@@ -129,21 +61,13 @@ func (r *redactor) cutShort(s string) string {
 }
 
 // trimCredentialPrefix removes from a text ending in "…" (cut short) the
-// bytes before the ellipsis that are the beginning of a credential.
+// bytes before the ellipsis that may be the beginning of a credential.
 func (r *redactor) trimCredentialPrefix(s string) string {
 	body, cut := strings.CutSuffix(s, "…")
 	if !cut || r == nil {
 		return s
 	}
-	lower := ascii.Lower(body)
-	for _, p := range r.patterns {
-		for n := min(len(p)-1, len(lower)); n > 0; n-- {
-			if strings.HasSuffix(lower, p[:n]) {
-				body, lower = body[:len(body)-n], lower[:len(lower)-n]
-				break
-			}
-		}
-	}
+	body = body[:len(body)-r.known.PartAtEnd(body)]
 	return strings.TrimRightFunc(body, unicode.IsSpace) + "…"
 }
 

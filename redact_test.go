@@ -495,7 +495,7 @@ func TestCallArgumentErrorsNeverRepeatACredential(t *testing.T) {
 // no piece of itself.
 func TestScrubbingSeesTheWholeKeyBeforeTheCut(t *testing.T) {
 	escaped := `\u0043\u0041NARYcanary0123456789abcdef0000`
-	for _, tc := range []struct {
+	cases := []struct {
 		name, contentType, body string
 		maxBytes                int64
 	}{
@@ -506,7 +506,24 @@ func TestScrubbingSeesTheWholeKeyBeforeTheCut(t *testing.T) {
 		{"cut by WithMaxResponseBytes inside the key", "", `{"error": {"type": "x", "message": "` + canaryKey + `"}}`, int64(len(`{"error": {"type": "x", "message": "`) + 20)},
 		{"cut by WithMaxResponseBytes inside an escaped key", "", `{"error": {"type": "x", "message": "` + escaped + `"}}`, int64(len(`{"error": {"type": "x", "message": "`) + 30)},
 		{"cut by WithMaxResponseBytes in plain text", "text/plain", "bad key " + canaryKey, int64(len("bad key ") + 12)},
-	} {
+		{"HTML character references in a 502 page", "text/html", "<title>&#67;ANARY&#x63;anary0123456789abcdef0000</title>", 0},
+		{"URL escapes in plain text", "text/plain", "bad key %43ANARYcanary0123456789abcdef%30000", 0},
+		{"the key's tail alone, as a buffer that began inside it", "text/plain", canaryKey[5:] + " was not accepted", 0},
+		{"a piece of the key inside a word", "text/plain", "token=xx" + canaryKey[9:21] + "yy", 0},
+	}
+	// A key written with every character escaped, cut inside each escape.
+	allEscaped := ""
+	for _, c := range canaryKey {
+		allEscaped += fmt.Sprintf(`\u%04x`, c)
+	}
+	prefix := `{"error": {"type": "x", "message": "`
+	for n := 8 * 6; n < len(allEscaped); n += 5 {
+		cases = append(cases, struct {
+			name, contentType, body string
+			maxBytes                int64
+		}{fmt.Sprintf("cut by WithMaxResponseBytes at byte %d of an escaped key", n), "", prefix + allEscaped + `"}}`, int64(len(prefix) + n)})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if tc.contentType != "" {

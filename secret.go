@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+
+	"github.com/partnerapi/go-partnerapi/internal/redact"
 )
 
 // redacted is what a [Secret] shows in place of its value.
-const redacted = "[REDACTED]"
+const redacted = redact.Mark
 
 // Secret holds a credential — an API key or an SSO token — that must never
 // be printed, logged or marshalled by accident. It shows as [REDACTED]

@@ -28,7 +28,7 @@ import (
 const (
 	canary       = "c4a4a7c0ffee0123456789abcdef0042" // the credential no output may hold
 	otherKey     = "0badc0de0badc0de0badc0de0badc0de" // the key, when the canary is put elsewhere
-	stubPartner  = "0123456789abcdef0123abcd"
+	stubPartner  = "5f1e9a3b7c2d4e6f8a0b1c2d"
 	stubBaseURL  = "https://api.example"
 	rosterHeader = "partner_id,first_name,last_name,email\n"
 )
@@ -239,7 +239,7 @@ func (s *stubServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.taint != nil {
 			id, secret = s.taint(id), s.taint(secret)
 		}
-		return map[string]any{"id": id, "name": echo, "key": secret, "partner": "0123456789abcdef0123abcd", "removed": false, "created_at": now}
+		return map[string]any{"id": id, "name": echo, "key": secret, "partner": "5f1e9a3b7c2d4e6f8a0b1c2d", "removed": false, "created_at": now}
 	}
 	used := strings.TrimPrefix(auth, "key ")
 	switch {
@@ -268,7 +268,7 @@ func (s *stubServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-const stubKeyID = "0123456789abcdef01234567"
+const stubKeyID = "6a7b8c9d0e1f2a3b4c5d6e7f"
 
 // runInProcess runs the CLI in this process with exactly env, its
 // requests carried by transport, and fails the test if stdout or stderr

@@ -131,7 +131,7 @@ func TestKeysCreateRenameDelete(t *testing.T) {
 	}
 
 	// A key id that does not exist: the API's 404, one line, exit 1.
-	r = f.run(t, "keys", "delete", "0123456789abcdef01234567")
+	r = f.run(t, "keys", "delete", "6a7b8c9d0e1f2a3b4c5d6e7f")
 	wantCode(t, r, 1)
 	oneErrorLine(t, r)
 }

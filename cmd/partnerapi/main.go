@@ -41,13 +41,28 @@ package main
 import (
 	"context"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	flushLog := redirectStandardLog(os.Args[1:], os.Getenv, os.Stderr)
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	flushLog()
+	os.Exit(code)
+}
+
+// redirectStandardLog writes the standard logger's output to w through the
+// redactor of args and getenv, and returns what writes out the rest. net/http
+// logs a few diagnostics of its own there, quoting bytes a server sent (an
+// answer on an idle connection), which a hostile server may fill with a
+// key it was given.
+func redirectStandardLog(args []string, getenv func(string) string, w io.Writer) (flush func()) {
+	rw := newRedactor(args, getenv).writer(w)
+	log.SetOutput(rw)
+	return func() { _ = rw.Flush() }
 }
 
 // run is the whole CLI for one invocation: it parses args, runs the

@@ -1,25 +1,25 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/partnerapi/go-partnerapi/internal/redact"
 )
 
 // redactedMark is what the CLI prints in place of a credential, as the SDK does.
-const redactedMark = "[REDACTED]"
+const redactedMark = redact.Mark
 
 // redactor knows every credential the configuration carries, wherever it
-// was put, and removes them from text. The CLI's stdout and stderr are
-// written through it (redactingWriter), so nothing the CLI prints - a
-// result, a message, an error, progress, a usage error that repeats an
-// argument - can show one.
+// was put, and removes them from text with the SDK's own matcher
+// ([redact.Redactor]). The CLI's stdout and stderr are written through it
+// (redactingWriter), so nothing the CLI prints - a result, a message, an
+// error, progress, a usage error that repeats an argument - can show one.
 //
 // What counts as a credential:
 //   - the values of --key and --keys-key and of PARTNERAPI_KEY and
@@ -27,15 +27,16 @@ const redactedMark = "[REDACTED]"
 //     parts around white space;
 //   - user info in a base URL;
 //   - in the values of --org, --partner and --base-url and of their
-//     variables, every run of letters and digits that is shaped like a key
-//     (keyShaped): a key pasted into the wrong setting, such as
-//     PARTNERAPI_ORG and PARTNERAPI_KEY swapped, a key given as the
-//     partner, or a key in a proxy's path.
+//     variables, as written and with their URL escapes read, every run of
+//     letters and digits that is shaped like a key (keyShaped): a key
+//     pasted into the wrong setting, such as PARTNERAPI_ORG and
+//     PARTNERAPI_KEY swapped, a key given as the partner, or a key in a
+//     proxy's path.
 //
-// Each is matched in any letter case, and also as JSON, Go quoting, URL
-// escaping and printable would spell it.
+// Each is matched in any letter case and in every spelling JSON, HTML, Go
+// quoting, URL escaping and printable would give it.
 type redactor struct {
-	secrets []string // every spelling, longest first
+	known *redact.Redactor
 }
 
 // Settings whose values are credentials, and settings where a credential
@@ -76,53 +77,38 @@ func newRedactor(args []string, getenv func(string) string) *redactor {
 			suspects = append(suspects, value)
 		}
 	}
-	r := &redactor{}
+	var secrets []string
+	add := func(secret string) { secrets = append(secrets, secret, printable(secret)) }
 	for _, c := range credentials {
-		r.add(c)
+		add(c)
 		// A key with white space in it (a trailing newline from a file,
 		// a label pasted with it) is refused, but each part may be the key.
 		if parts := strings.Fields(c); len(parts) > 1 || len(parts) == 1 && parts[0] != c {
 			for _, p := range parts {
-				r.add(p)
+				add(p)
 			}
 		}
 	}
 	for _, s := range suspects {
 		if u, err := url.Parse(s); err == nil && u.User != nil {
-			r.add(u.User.Username())
+			add(u.User.Username())
 			if p, ok := u.User.Password(); ok {
-				r.add(p)
+				add(p)
 			}
 		}
-		for _, tok := range strings.FieldsFunc(s, func(c rune) bool { return !isASCIIAlnum(c) }) {
-			if keyShaped(tok) {
-				r.add(tok)
+		spellings := []string{s}
+		if unescaped, err := url.PathUnescape(s); err == nil && unescaped != s {
+			spellings = append(spellings, unescaped)
+		}
+		for _, spelling := range spellings {
+			for _, tok := range strings.FieldsFunc(spelling, func(c rune) bool { return !isASCIIAlnum(c) }) {
+				if keyShaped(tok) {
+					add(tok)
+				}
 			}
 		}
 	}
-	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
-	return r
-}
-
-// add records secret and every spelling of it the CLI could print.
-func (r *redactor) add(secret string) {
-	if secret == "" {
-		return
-	}
-	jsonForm, _ := json.Marshal(secret)
-	for _, form := range []string{
-		secret,
-		string(jsonForm[1 : len(jsonForm)-1]),
-		strings.Trim(strconv.Quote(secret), `"`),
-		url.PathEscape(secret),
-		url.QueryEscape(secret),
-		printable(secret),
-	} {
-		known := slices.ContainsFunc(r.secrets, func(s string) bool { return strings.EqualFold(s, form) })
-		if form != "" && !known {
-			r.secrets = append(r.secrets, form)
-		}
-	}
+	return &redactor{known: redact.New(secrets...)}
 }
 
 // keyShaped reports whether tok could be an API key: at least 20 letters
@@ -145,82 +131,11 @@ func isASCIIAlnum(c rune) bool {
 }
 
 // scrub returns s with every credential replaced by [REDACTED].
-func (r *redactor) scrub(s string) string {
-	for _, secret := range r.secrets {
-		i := indexFold(s, secret)
-		if i < 0 {
-			continue
-		}
-		var b strings.Builder
-		for i >= 0 {
-			b.WriteString(s[:i])
-			b.WriteString(redactedMark)
-			s = s[i+len(secret):]
-			i = indexFold(s, secret)
-		}
-		b.WriteString(s)
-		s = b.String()
-	}
-	return s
-}
-
-// indexFold is the index of the first instance of sub in s in any letter
-// case, or -1. sub is not empty.
-func indexFold(s, sub string) int {
-	lower, upper := sub[0], sub[0]
-	if 'a' <= lower && lower <= 'z' {
-		upper -= 'a' - 'A'
-	} else if 'A' <= upper && upper <= 'Z' {
-		lower += 'a' - 'A'
-	}
-	// The next places where sub's first byte is, in either case.
-	nextLower, nextUpper := indexByteFrom(s, lower, 0), indexByteFrom(s, upper, 0)
-	for {
-		i := nextLower
-		if nextUpper >= 0 && (i < 0 || nextUpper < i) {
-			i = nextUpper
-		}
-		if i < 0 || i+len(sub) > len(s) {
-			return -1
-		}
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return i
-		}
-		if i == nextLower {
-			nextLower = indexByteFrom(s, lower, i+1)
-		}
-		if i == nextUpper {
-			nextUpper = indexByteFrom(s, upper, i+1)
-		}
-	}
-}
-
-// indexByteFrom is the index of the first c in s at or after from, or -1.
-func indexByteFrom(s string, c byte, from int) int {
-	if j := strings.IndexByte(s[from:], c); j >= 0 {
-		return from + j
-	}
-	return -1
-}
-
-// heldBack is how many bytes at the end of s could be the start of a
-// credential: they wait for the next write, which may complete it.
-func (r *redactor) heldBack(s string) int {
-	keep := 0
-	for _, secret := range r.secrets {
-		for k := min(len(secret)-1, len(s)); k > keep; k-- {
-			if strings.EqualFold(s[len(s)-k:], secret[:k]) {
-				keep = k
-				break
-			}
-		}
-	}
-	return keep
-}
+func (r *redactor) scrub(s string) string { return r.known.Scrub(s) }
 
 // redactingWriter writes to w what is written to it, scrubbed by r. A
 // credential split across two writes is caught too: the end of a write
-// that could begin one is held back until the next write or Flush. It is
+// that could be part of one is held back until the next write or Flush. It is
 // safe for concurrent use.
 type redactingWriter struct {
 	mu      sync.Mutex
@@ -233,31 +148,32 @@ func (r *redactor) writer(w io.Writer) *redactingWriter {
 	return &redactingWriter{w: w, r: r}
 }
 
-// Write scrubs p and writes it, but for a possible start of a credential
-// at its end.
+// Write writes p scrubbed, but for its end when that could be part of a
+// credential: it waits, as written, for the next write or Flush, and is
+// scrubbed with what follows it.
 func (rw *redactingWriter) Write(p []byte) (int, error) {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
-	if len(rw.r.secrets) == 0 {
+	if rw.r.known.Empty() {
 		return rw.w.Write(p)
 	}
-	s := rw.r.scrub(rw.pending + string(p))
-	keep := rw.r.heldBack(s)
-	rw.pending = s[len(s)-keep:]
-	if _, err := io.WriteString(rw.w, s[:len(s)-keep]); err != nil {
+	raw := rw.pending + string(p)
+	keep := rw.r.known.PartAtEnd(raw)
+	rw.pending = raw[len(raw)-keep:]
+	if _, err := io.WriteString(rw.w, rw.r.scrub(raw[:len(raw)-keep])); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// Flush writes what was held back.
+// Flush writes what was held back, scrubbed.
 func (rw *redactingWriter) Flush() error {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.pending == "" {
 		return nil
 	}
-	_, err := io.WriteString(rw.w, rw.pending)
+	_, err := io.WriteString(rw.w, rw.r.scrub(rw.pending))
 	rw.pending = ""
 	return err
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"log"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,6 +27,7 @@ var canaryCarriers = []struct {
 	{"PARTNERAPI_ORG and PARTNERAPI_KEY swapped", map[string]string{envOrg: canary, envKey: "acme", envPartner: stubPartner}, nil, true},
 	{"--org", map[string]string{envKey: otherKey, envPartner: stubPartner}, []string{"--org", canary}, true},
 	{"a key in the base URL's path", map[string]string{envKey: otherKey, envBaseURL: "https://proxy.example/" + canary + "/", envPartner: stubPartner}, nil, true},
+	{"a key URL-escaped in the base URL's path", map[string]string{envKey: otherKey, envBaseURL: "https://proxy.example/" + url.PathEscape(canary[:1]) + "%" + strconv.FormatInt(int64(canary[1]), 16) + canary[2:] + "/", envPartner: stubPartner}, nil, true},
 	{"a key as --base-url's path", map[string]string{envKey: otherKey, envPartner: stubPartner}, []string{"--base-url", "https://proxy.example/" + canary}, true},
 	{"a key as the partner", map[string]string{envKey: otherKey, envBaseURL: stubBaseURL, envPartner: canary}, nil, false},
 	{"a key as --partner", map[string]string{envKey: otherKey, envBaseURL: stubBaseURL}, []string{"--partner", canary}, false},
@@ -136,7 +140,7 @@ func TestKeyShaped(t *testing.T) {
 }
 
 // A credential cut across writes (a progress line, a table cell) is
-// caught: the end of a write that could start one waits for the next.
+// caught: the end of a write that could be part of one waits for the next.
 func TestRedactingWriterAcrossWrites(t *testing.T) {
 	r := newRedactor(nil, func(n string) string { return map[string]string{envKey: canary}[n] })
 	var out bytes.Buffer
@@ -153,8 +157,8 @@ func TestRedactingWriterAcrossWrites(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if want := "key [REDACTED] end; then " + canary[:10]; out.String() != want {
-		t.Fatalf("written: %q, want %q (a prefix alone is no credential: it is written at Flush)", out.String(), want)
+	if want := "key [REDACTED] end; then [REDACTED]"; out.String() != want {
+		t.Fatalf("written: %q, want %q (10 bytes of a key are a piece of it, removed too)", out.String(), want)
 	}
 }
 
@@ -203,4 +207,28 @@ func TestNoCredentialInErrors(t *testing.T) {
 	r := runCLI(t, []string{"PARTNERAPI_BASE_URL=" + f.srv.URL}, []string{"secret-part"}, "", "users", "tracks", "u1", "--key", "oops secret-part")
 	wantCode(t, r, 2)
 	oneErrorLine(t, r)
+}
+
+// net/http's own diagnostics go to the standard logger and may quote what
+// a server sent: the CLI's standard logger writes through the redactor.
+func TestStandardLogIsRedacted(t *testing.T) {
+	var buf bytes.Buffer
+	defer log.SetOutput(log.Writer())
+	flush := redirectStandardLog([]string{"users", "tracks", "u1"}, func(name string) string {
+		if name == envKey {
+			return canary
+		}
+		return ""
+	}, &buf)
+	log.Printf("Unsolicited response received on idle HTTP channel starting with %q", "HTTP/1.1 200 OK\r\n\r\n"+canary[5:]+canary)
+	log.Print("ends with the start of the key " + canary[:6])
+	flush()
+	for i := 0; i+8 <= len(canary); i++ {
+		if strings.Contains(strings.ToLower(buf.String()), canary[i:i+8]) {
+			t.Errorf("the standard log wrote a piece of the key: %q", buf.String())
+		}
+	}
+	if !strings.Contains(buf.String(), "ends with the start of the key "+canary[:6]) {
+		t.Errorf("what was held back was not written at the end: %q", buf.String())
+	}
 }

@@ -1,0 +1,469 @@
+// Package redact finds credentials in text and replaces them: the one
+// redactor behind every error, log record and printed value of the SDK and
+// behind everything the CLI writes.
+//
+// A credential is found in any ASCII letter case and in every spelling a
+// server, a URL or a quoting may give it: JSON \u escapes and \/ \" \\,
+// HTML character references (&#99; &#x63; &amp;), URL %XX escapes, Go
+// quoting, and any mix of them inside one credential. A piece of a long
+// credential is found too: a server may cut a key anywhere, and a buffer
+// may begin inside one.
+package redact
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/partnerapi/go-partnerapi/internal/ascii"
+)
+
+// Mark is what a credential is replaced with.
+const Mark = "[REDACTED]"
+
+// PieceLen is the length of the shortest piece of a credential that is
+// removed on its own, wherever it appears: of a credential at least twice
+// as long (an API key has 32 characters), any PieceLen bytes in a row. A
+// credential shorter than that is removed where it appears whole.
+const PieceLen = 8
+
+// A Redactor knows a set of credentials and removes them from text. Its
+// methods are safe for concurrent use; a nil *Redactor knows none.
+type Redactor struct {
+	// patterns are the credentials and their escaped spellings, in lower
+	// case, longest first.
+	patterns []string
+	// long are the credentials at least 2*PieceLen long, in lower case, and
+	// pieces their PieceLen-byte pieces.
+	long   []string
+	pieces map[string]bool
+	// inLong marks the bytes the long credentials hold: a piece is looked
+	// for only where PieceLen of them are in a row.
+	inLong [256]bool
+}
+
+// New returns the Redactor of the credentials given; empty ones are
+// ignored.
+func New(credentials ...string) *Redactor {
+	r := &Redactor{}
+	for _, c := range credentials {
+		if c == "" {
+			continue
+		}
+		if lower := ascii.Lower(c); len(lower) >= 2*PieceLen {
+			if r.pieces == nil {
+				r.pieces = map[string]bool{}
+			}
+			r.long = append(r.long, lower)
+			for i := 0; i < len(lower); i++ {
+				r.inLong[lower[i]] = true
+				r.inLong[strings.ToUpper(lower[i : i+1])[0]] = true
+			}
+			for i := 0; i+PieceLen <= len(lower); i++ {
+				r.pieces[lower[i:i+PieceLen]] = true
+			}
+		}
+		jsonForm, _ := json.Marshal(c)
+		for _, form := range []string{
+			c,
+			url.PathEscape(c),
+			url.QueryEscape(c),
+			string(jsonForm[1 : len(jsonForm)-1]),
+			strings.Trim(strconv.Quote(c), `"`),
+		} {
+			form = ascii.Lower(form)
+			if !slices.Contains(r.patterns, form) {
+				r.patterns = append(r.patterns, form)
+			}
+		}
+	}
+	// Longest first, so that where one credential holds another the longer
+	// is found whole.
+	slices.SortStableFunc(r.patterns, func(a, b string) int { return len(b) - len(a) })
+	return r
+}
+
+// Empty reports whether r knows no credential.
+func (r *Redactor) Empty() bool { return r == nil || len(r.patterns) == 0 }
+
+// Scrub returns s with every credential in it replaced by [Mark]. The rest
+// of s is kept byte for byte, escapes included.
+func (r *Redactor) Scrub(s string) string {
+	if r.Empty() || s == "" {
+		return s
+	}
+	var covered []bool // the bytes of s inside a credential, made on the first find
+	mark := func(from, to int) {
+		if covered == nil {
+			covered = make([]bool, len(s))
+		}
+		for i := from; i < to; i++ {
+			covered[i] = true
+		}
+	}
+	r.find(s, mark)
+	if covered == nil {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !covered[i] {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString(Mark)
+		for i < len(s) && covered[i] {
+			i++
+		}
+	}
+	return b.String()
+}
+
+// Shows reports whether s holds a credential, in any spelling.
+func (r *Redactor) Shows(s string) bool {
+	if r.Empty() || s == "" {
+		return false
+	}
+	found := false
+	r.find(s, func(int, int) { found = true })
+	return found
+}
+
+// find calls mark with the byte range of s of every credential and piece
+// of one in it, as s spells it and as it reads once its escapes are
+// decoded.
+func (r *Redactor) find(s string, mark func(from, to int)) {
+	r.findIn(s, mark)
+	if d := decode(s); d.at != nil {
+		r.findIn(d.text, func(from, to int) { mark(d.at[from], d.at[to]) })
+	}
+}
+
+// findIn calls mark with the byte range of every credential and piece of
+// one in s, in any letter case.
+func (r *Redactor) findIn(s string, mark func(from, to int)) {
+	for _, p := range r.patterns {
+		for i := 0; ; {
+			j := indexFold(s[i:], p)
+			if j < 0 {
+				break
+			}
+			mark(i+j, i+j+len(p))
+			i += j + len(p)
+		}
+	}
+	if r.pieces == nil {
+		return
+	}
+	var piece [PieceLen]byte
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if !r.inLong[s[i]] {
+			run = 0
+			continue
+		}
+		if run++; run >= PieceLen {
+			start := i + 1 - PieceLen
+			for k := range piece {
+				piece[k] = lowerByte(s[start+k])
+			}
+			if r.pieces[string(piece[:])] {
+				mark(start, i+1)
+			}
+		}
+	}
+}
+
+// indexFold is the index of the first instance of sub, a lower-case text,
+// in s in any ASCII letter case, or -1. sub is not empty.
+func indexFold(s, sub string) int {
+	lower := sub[0]
+	upper := lower
+	if 'a' <= lower && lower <= 'z' {
+		upper -= 'a' - 'A'
+	}
+	// The next places where sub's first byte is, in either case.
+	nextLower, nextUpper := indexByteFrom(s, lower, 0), indexByteFrom(s, upper, 0)
+	for {
+		i := nextLower
+		if nextUpper >= 0 && (i < 0 || nextUpper < i) {
+			i = nextUpper
+		}
+		if i < 0 || i+len(sub) > len(s) {
+			return -1
+		}
+		if equalFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+		if i == nextLower {
+			nextLower = indexByteFrom(s, lower, i+1)
+		}
+		if i == nextUpper {
+			nextUpper = indexByteFrom(s, upper, i+1)
+		}
+	}
+}
+
+// indexByteFrom is the index of the first c in s at or after from, or -1.
+func indexByteFrom(s string, c byte, from int) int {
+	if j := strings.IndexByte(s[from:], c); j >= 0 {
+		return from + j
+	}
+	return -1
+}
+
+// equalFold reports whether s equals lower, a lower-case text, in any
+// ASCII letter case.
+func equalFold(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		if lowerByte(s[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// PartAtEnd is how many bytes at the end of s could be part of a
+// credential that goes on past the end: its beginning, any part of a long
+// credential, or an escape cut in the middle.
+// They are the bytes to drop from a text cut short, or to hold back from a
+// stream until what follows shows whether they are part of a credential.
+func (r *Redactor) PartAtEnd(s string) int {
+	if r.Empty() || s == "" {
+		return 0
+	}
+	keep := r.partAtEnd(ascii.Lower(s))
+	// Read decoded, after any escape cut in the middle at the very end.
+	body := s[:len(s)-partialEscape(s)]
+	d := decode(body)
+	n := r.partAtEnd(ascii.Lower(d.text))
+	start := len(body) - n
+	if d.at != nil {
+		start = d.at[len(d.text)-n]
+	}
+	return max(keep, len(s)-start)
+}
+
+// partAtEnd is the length of the longest end of lower that is a proper
+// prefix of a pattern or inside a long credential.
+func (r *Redactor) partAtEnd(lower string) int {
+	keep := 0
+	for _, p := range r.patterns {
+		for n := min(len(p)-1, len(lower)); n > keep; n-- {
+			if strings.HasSuffix(lower, p[:n]) {
+				keep = n
+				break
+			}
+		}
+	}
+	for _, c := range r.long {
+		for n := min(len(c), len(lower)); n > keep; n-- {
+			if strings.Contains(c, lower[len(lower)-n:]) {
+				keep = n
+				break
+			}
+		}
+	}
+	return keep
+}
+
+// decoded is a text with its escapes of printable ASCII characters read as
+// the characters: at[i] is where text's byte i starts in the original, and
+// at[len(text)] its length. at is nil when the text had no escape.
+type decoded struct {
+	text string
+	at   []int
+}
+
+func decode(s string) decoded {
+	if strings.IndexByte(s, '\\') < 0 && strings.IndexByte(s, '&') < 0 && strings.IndexByte(s, '%') < 0 {
+		return decoded{text: s}
+	}
+	var b strings.Builder
+	var at []int
+	for i := 0; i < len(s); {
+		c, n := escapeAt(s, i)
+		if n == 0 {
+			c, n = s[i], 1
+		}
+		b.WriteByte(c)
+		at = append(at, i)
+		i += n
+	}
+	at = append(at, len(s))
+	if b.Len() == len(s) {
+		return decoded{text: s}
+	}
+	return decoded{text: b.String(), at: at}
+}
+
+// escapeAt reads the escape that begins at s[i], if it stands for a
+// printable ASCII character: it returns the character and the escape's
+// length, or n == 0.
+func escapeAt(s string, i int) (c byte, n int) {
+	rest := s[i:]
+	switch rest[0] {
+	case '\\':
+		if len(rest) >= 2 && (rest[1] == '/' || rest[1] == '"' || rest[1] == '\\') {
+			return rest[1], 2
+		}
+		if len(rest) >= 6 && rest[1] == 'u' {
+			if v, err := strconv.ParseUint(rest[2:6], 16, 16); err == nil && printable(v) {
+				return byte(v), 6
+			}
+		}
+		if len(rest) >= 4 && rest[1] == 'x' {
+			if v, err := strconv.ParseUint(rest[2:4], 16, 8); err == nil && printable(v) {
+				return byte(v), 4
+			}
+		}
+	case '%':
+		if len(rest) >= 3 {
+			if v, err := strconv.ParseUint(rest[1:3], 16, 8); err == nil && printable(v) {
+				return byte(v), 3
+			}
+		}
+	case '&':
+		return htmlReference(rest)
+	}
+	return 0, 0
+}
+
+// htmlEntities are the named character references of printable ASCII
+// characters that HTML escapers write.
+var htmlEntities = [...]struct {
+	name string
+	c    byte
+}{{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}}
+
+// htmlEntity is the character the named reference stands for.
+func htmlEntity(name string) (byte, bool) {
+	for _, e := range htmlEntities {
+		if e.name == name {
+			return e.c, true
+		}
+	}
+	return 0, false
+}
+
+// htmlReference reads an HTML character reference at the start of s:
+// &#99; &#x63; (the semicolon may be left out, as browsers allow) or one of
+// htmlEntities.
+func htmlReference(s string) (byte, int) {
+	if len(s) < 3 {
+		return 0, 0
+	}
+	if s[1] != '#' {
+		end := strings.IndexByte(s[:min(len(s), 7)], ';')
+		if end < 0 {
+			return 0, 0
+		}
+		c, ok := htmlEntity(ascii.Lower(s[1:end]))
+		if !ok {
+			return 0, 0
+		}
+		return c, end + 1
+	}
+	base, digits := 10, 2
+	if s[2] == 'x' || s[2] == 'X' {
+		base, digits = 16, 3
+	}
+	end := digits
+	for end < len(s) && end < digits+8 && isDigit(s[end], base) {
+		end++
+	}
+	if end == digits {
+		return 0, 0
+	}
+	v, err := strconv.ParseUint(s[digits:end], base, 32)
+	if err != nil || !printable(v) {
+		return 0, 0
+	}
+	if end < len(s) && s[end] == ';' {
+		end++
+	}
+	return byte(v), end
+}
+
+// partialEscape is the length of an escape at the end of s that was cut
+// before its end (`\`, `\u00`, `%6`, `&#x6`, `&am`), or 0.
+func partialEscape(s string) int {
+	for n := 1; n <= min(len(s), 10); n++ {
+		tail := s[len(s)-n:]
+		switch tail[0] {
+		case '\\', '%', '&':
+		default:
+			continue
+		}
+		if couldContinue(tail) {
+			return n
+		}
+	}
+	return 0
+}
+
+// couldContinue reports whether tail, an escape's opening and what follows
+// it to the end of the text, is the beginning of an escape not yet ended.
+func couldContinue(tail string) bool {
+	switch tail[0] {
+	case '\\':
+		if len(tail) == 1 {
+			return true
+		}
+		if tail[1] == 'u' {
+			return len(tail) < 6 && allDigits(tail[2:], 16)
+		}
+		if tail[1] == 'x' {
+			return len(tail) < 4 && allDigits(tail[2:], 16)
+		}
+	case '%':
+		return len(tail) < 3 && allDigits(tail[1:], 16)
+	case '&':
+		if len(tail) == 1 {
+			return true
+		}
+		if tail[1] == '#' {
+			digits := tail[2:]
+			base := 10
+			if digits != "" && (digits[0] == 'x' || digits[0] == 'X') {
+				digits, base = digits[1:], 16
+			}
+			return len(digits) < 8 && allDigits(digits, base)
+		}
+		name := ascii.Lower(tail[1:])
+		for _, e := range htmlEntities {
+			if strings.HasPrefix(e.name, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func printable(v uint64) bool { return v >= 0x20 && v < 0x7f }
+
+func isDigit(c byte, base int) bool {
+	if c >= '0' && c <= '9' {
+		return true
+	}
+	return base == 16 && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')
+}
+
+func allDigits(s string, base int) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i], base) {
+			return false
+		}
+	}
+	return true
+}
