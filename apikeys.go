@@ -62,7 +62,7 @@ func (k *APIKey) UnmarshalJSON(b []byte) error {
 // ListAPIKeysOptions narrow a List call: IDs keeps only those keys (sent as
 // ids=a,b) and Fields only those fields (sent as fields-schema=a,b; an
 // element may expand a reference into selected fields of the object it
-// names, "partner{id,name}", which sets APIKey.PartnerInfo).
+// names, "partner{id,name}", which sets [APIKey].PartnerInfo).
 type ListAPIKeysOptions struct {
 	IDs    []string
 	Fields []string

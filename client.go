@@ -109,7 +109,7 @@ type client struct {
 // Bad configuration — an empty key, a key with white space or control
 // characters, a bad organization name, a base URL that is not http(s), or
 // plain http to a host that is not loopback — is refused with an error
-// matching ErrInvalidArgument.
+// matching [ErrInvalidArgument].
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg := config{
 		keysBase:    DefaultKeysBaseURL,

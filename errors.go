@@ -113,7 +113,7 @@ func (e *Error) Error() string {
 
 // Is matches the sentinel for the status: 401 [ErrUnauthorized], 403
 // [ErrForbidden], 404 [ErrNotFound], 400 and 422 [ErrValidation], 429
-// [ErrRateLimited], 5xx ErrServer.
+// [ErrRateLimited], 5xx [ErrServer].
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:

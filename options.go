@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Option configures a [Client]; pass options to NewClient.
+// Option configures a [Client]; pass options to [NewClient].
 type Option func(*config) error
 
 // config is what the options collect; [NewClient] checks it as a whole, so

@@ -23,12 +23,12 @@ import (
 //
 // Failures answer a short plain-text page that names no cause:
 //
-//   - 403 Forbidden when resolve's error matches ErrUnauthorized
-//     (errors.Is): the person is not signed in to the partner's site.
+//   - 403 Forbidden when resolve's error matches [ErrUnauthorized]
+//     ([errors.Is]): the person is not signed in to the partner's site.
 //   - 502 Bad Gateway when resolve fails otherwise, or when the API call
 //     fails (network, 401 from a revoked key, 5xx, …).
 //   - 500 Internal Server Error when resolve's answer is refused by the SDK
-//     before any request (ErrInvalidArgument: a bad partner_id, a RedirectTo
+//     before any request ([ErrInvalidArgument]: a bad partner_id, a RedirectTo
 //     that is not a member-app path, a client with no users API base URL):
 //     that is a bug in the partner's code, not an upstream failure.
 //   - 405 Method Not Allowed (with Allow: GET, HEAD) for any method but GET

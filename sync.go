@@ -73,9 +73,9 @@ const MaxSyncConcurrency = 1024
 // Each record ends in one of three counts: Created (HTTP 201), Refreshed
 // (HTTP 200) or Failed. A record whose partner_id is invalid
 // ([partnerid.Validate], or "anonymous") fails without a request; a record
-// the server refuses fails with its *Error. Failures are listed in
+// the server refuses fails with its [*Error]. Failures are listed in
 // [SyncReport].Failed with an error that matches the usual sentinels with
-// errors.Is.
+// [errors.Is].
 //
 // Rate limits: an answer 429 pauses every worker of this Sync together
 // until the Retry-After it carries has passed (or, without one, a backoff
@@ -102,7 +102,7 @@ const MaxSyncConcurrency = 1024
 // The returned report is never nil. The error is nil unless ctx ended before
 // every record finished, or an argument is wrong (a nil ctx or users, a
 // negative Concurrency, no users API configured), which is reported before
-// any record is read and matches ErrInvalidArgument.
+// any record is read and matches [ErrInvalidArgument].
 func (s *UsersService) Sync(ctx context.Context, users iter.Seq[UserRecord], o *SyncOptions) (*SyncReport, error) {
 	report := &SyncReport{}
 	if ctx == nil {

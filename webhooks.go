@@ -19,7 +19,7 @@ import (
 // Authorization, and retries every 10 minutes, 6 attempts in all, until the
 // receiver answers 200 within 30 seconds.
 
-// Limits of WebhookHandler.
+// Limits of [WebhookHandler].
 const (
 	// maxWebhookBody caps a webhook's body; a larger one is answered 413.
 	maxWebhookBody = 1 << 20
@@ -57,7 +57,7 @@ type WebhookEvent struct {
 	Interview *Interview
 }
 
-// WebhookHandler returns an http.Handler that receives Big Interview's
+// WebhookHandler returns an [http.Handler] that receives Big Interview's
 // webhooks for the registration whose verification key is verificationKey
 // and calls fn once for each event, with the request's context.
 //

@@ -28,27 +28,32 @@
 //	for _, r := range srv.Requests() { fmt.Println(r.Method, r.Path, r.Status) }
 //
 // The same fake is reachable three ways that share one state and one
-// control plane: over a loopback socket at URL, as an http.Handler
-// ([Server.Handler]), and in memory with no socket ([Server.Transport]).
+// control plane: over a loopback socket at [Server].URL, as an
+// [http.Handler] ([Server.Handler]), and in memory with no socket
+// ([Server.Transport]).
 //
 // The control plane:
-//   - a clock (Now, Advance, WithStartTime) that runs in real time from its
-//     start plus every Advance, so tests see expiry without sleeping;
-//   - faults (Fail, ClearFaults): statuses, Retry-After, latency and dropped
-//     connections, counted exactly under concurrency;
-//   - a journal (Requests) of every request with the status it got, bounded
-//     in entries and bytes (WithJournalSize, WithJournalEntryBytes,
-//     WithJournalBytes);
-//   - keys (AddAPIKey, RemoveAPIKey), as Big Interview's admin area makes
-//     and deletes them;
-//   - seeding (SetProgress, AddInterview, UpdateInterview, DeleteInterview),
-//     and what the test's code sent (Users, User);
-//   - state: Reset between tests, Snapshot and Restore, WithSeed for ids,
-//     keys and tokens that are the same run after run, Changes;
-//   - outbound webhooks (AddWebhook, Deliveries): seeding an interview sends
-//     interview.created, interview.updated or interview.deleted to the
-//     partner's registered URLs, retried every 10 minutes of the fake's
-//     clock (Advance performs the retries that fall due), 6 attempts in all.
+//   - a clock ([Server.Now], [Server.Advance], [WithStartTime]) that runs in
+//     real time from its start plus every Advance, so tests see expiry
+//     without sleeping;
+//   - faults ([Server.Fail], [Server.ClearFaults]): statuses, Retry-After,
+//     latency and dropped connections, counted exactly under concurrency;
+//   - a journal ([Server.Requests]) of every request with the status it got,
+//     bounded in entries and bytes ([WithJournalSize],
+//     [WithJournalEntryBytes], [WithJournalBytes]);
+//   - keys ([Server.AddAPIKey], [Server.RemoveAPIKey]), as Big Interview's
+//     admin area makes and deletes them;
+//   - seeding ([Server.SetProgress], [Server.AddInterview],
+//     [Server.UpdateInterview], [Server.DeleteInterview]), and what the
+//     test's code sent ([Server.Users], [Server.User]);
+//   - state: [Server.Reset] between tests, [Server.Snapshot] and
+//     [Server.Restore], [WithSeed] for ids, keys and tokens that are the
+//     same run after run, [Server.Changes];
+//   - outbound webhooks ([Server.AddWebhook], [Server.Deliveries]): seeding
+//     an interview sends interview.created, interview.updated or
+//     interview.deleted to the partner's registered URLs, retried every 10
+//     minutes of the fake's clock (Advance performs the retries that fall
+//     due), 6 attempts in all.
 //
 // The fake is strict where a real server would refuse: bad credentials,
 // another partner's or organization's data, malformed partner_ids, bodies,
@@ -63,8 +68,8 @@
 // The same control plane is served over HTTP under /_mock/ (health, reset,
 // partners, keys, stored users, progress, interviews, faults, the clock,
 // the journal, webhooks and deliveries, state, and an OpenAPI 3.1 document
-// of everything the fake serves at /_mock/openapi.json), through URL,
-// Handler and Transport alike, so that a test in any language can drive
+// of everything the fake serves at /_mock/openapi.json), through the URL,
+// [Server.Handler] and [Server.Transport] alike, so that a test in any language can drive
 // the fake as a Go test does; each route calls the Go method that does the
 // same. Control-plane requests are not journaled or faulted and take no API
 // key; [WithAdminToken] makes them need a bearer token.
