@@ -90,7 +90,7 @@ func (s *APIKeysService) List(ctx context.Context, partner string, o *ListAPIKey
 	if err != nil {
 		return nil, err
 	}
-	var out []APIKey
+	var out listAnswer[APIKey]
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodGet, path: keysPath(partner, ""),
 		query: query, idempotent: true,
@@ -189,6 +189,18 @@ func (a *keyAnswer) missing() string {
 		return `"id"`
 	case a.needKey && a.Key.Reveal() == "":
 		return `"key"`
+	}
+	return ""
+}
+
+// listAnswer is the answer of a TicketsCloud list, documented as a JSON
+// array: [] decodes to an empty list, which is an answer; null decodes to
+// nil, which is not.
+type listAnswer[T any] []T
+
+func (a *listAnswer[T]) missing() string {
+	if *a == nil {
+		return "list"
 	}
 	return ""
 }

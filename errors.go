@@ -32,8 +32,8 @@ var (
 	ErrServer = errors.New("partnerapi: server error")
 	// ErrBadResponse: a success status (2xx) whose body is not what the API
 	// documents — not JSON, a value of the wrong type, or without the object
-	// the call returns (a user, a key, the tracks). The server is at fault,
-	// not the call.
+	// the call returns (a user, a key, a partner, the tracks, a list). The
+	// server is at fault, not the call.
 	ErrBadResponse = errors.New("partnerapi: bad response")
 	// ErrResponseTooLarge: a response body larger than the limit set with
 	// [WithMaxResponseBytes] (default 10 MiB). It also matches

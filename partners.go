@@ -62,7 +62,7 @@ func (s *PartnersService) List(ctx context.Context, o *ListPartnersOptions) ([]P
 	if err != nil {
 		return nil, err
 	}
-	var out []Partner
+	var out listAnswer[Partner]
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodGet, path: "/v1/resources/partners",
 		query: query, idempotent: true,
@@ -86,14 +86,29 @@ func (s *PartnersService) Get(ctx context.Context, partner string, o *GetPartner
 	if err != nil {
 		return nil, err
 	}
-	var out Partner
+	// A partner narrowed by Fields may lack its id.
+	out := partnerAnswer{needID: query == ""}
 	if _, err := s.c.do(ctx, request{
 		api: &s.c.keys, method: http.MethodGet, path: "/v1/resources/partners/" + partner,
 		query: query, idempotent: true,
 	}, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &out.Partner, nil
+}
+
+// partnerAnswer is the answer of a call that returns one partner, and what
+// it must hold: the partner's id, unless Fields left it out.
+type partnerAnswer struct {
+	Partner
+	needID bool
+}
+
+func (a *partnerAnswer) missing() string {
+	if a.needID && a.ID == "" {
+		return `"id"`
+	}
+	return ""
 }
 
 // Format prints the service without its client's credentials.

@@ -42,6 +42,22 @@ func TestSuccessWithoutTheDocumentedObjectIsAnError(t *testing.T) {
 			_, err := c.APIKeys.Update(ctx, seedPartner, seedKeyID, &APIKeyUpdate{Name: strPtr("n")})
 			return err
 		},
+		"Partners.Get": func(ctx context.Context, c *Client) error {
+			_, err := c.Partners.Get(ctx, seedPartner, nil)
+			return err
+		},
+	}
+	// A list is documented as a JSON array: an empty one is an empty list,
+	// anything else (null included) is not the answer.
+	listCalls := map[string]func(context.Context, *Client) error{
+		"APIKeys.List": func(ctx context.Context, c *Client) error {
+			_, err := c.APIKeys.List(ctx, seedPartner, nil)
+			return err
+		},
+		"Partners.List": func(ctx context.Context, c *Client) error {
+			_, err := c.Partners.List(ctx, nil)
+			return err
+		},
 	}
 	readCalls := map[string]func(context.Context, *Client) error{
 		"Tracks":     func(ctx context.Context, c *Client) error { _, err := c.Users.Tracks(ctx, "abc"); return err },
@@ -54,8 +70,9 @@ func TestSuccessWithoutTheDocumentedObjectIsAnError(t *testing.T) {
 		bodies []string
 	}{
 		{userCalls, 201, []string{`{}`, `{"user": null}`, `{"user": {}}`, `{"user": {"partner_id": "abc"}}`, `{"user": {"partner_id": "abc", "token": {"token": ""}}}`, `null`, ``}},
-		{keyCalls, 200, []string{`{}`, `null`, `{"name": "n"}`}},
+		{keyCalls, 200, []string{`{}`, `null`, `{"name": "n"}`, `{"user": null}`}},
 		{readCalls, 200, []string{`{}`, `{"tracks": null, "interviews": null}`, `null`}},
+		{listCalls, 200, []string{`{}`, `{"data": null}`, `null`, ``}},
 	} {
 		for name, call := range tc.calls {
 			for _, body := range tc.bodies {
@@ -76,6 +93,18 @@ func TestSuccessWithoutTheDocumentedObjectIsAnError(t *testing.T) {
 	mux.Handle("/", answer(200, `{"name": "n"}`))
 	if k, err := c.APIKeys.Get(context.Background(), seedPartner, seedKeyID, &GetAPIKeyOptions{Fields: []string{"name"}}); err != nil || k.Name != "n" {
 		t.Errorf("Get with Fields: %+v, %v", k, err)
+	}
+	if p, err := c.Partners.Get(context.Background(), seedPartner, &GetPartnerOptions{Fields: []string{"name"}}); err != nil || p.Name != "n" {
+		t.Errorf("Partners.Get with Fields: %+v, %v", p, err)
+	}
+	// An empty list is a list.
+	c, mux = setup(t)
+	mux.Handle("/", answer(200, `[]`))
+	if keys, err := c.APIKeys.List(context.Background(), seedPartner, nil); err != nil || keys == nil || len(keys) != 0 {
+		t.Errorf("APIKeys.List answered []: %#v, %v; want an empty list", keys, err)
+	}
+	if ps, err := c.Partners.List(context.Background(), nil); err != nil || ps == nil || len(ps) != 0 {
+		t.Errorf("Partners.List answered []: %#v, %v; want an empty list", ps, err)
 	}
 }
 

@@ -126,3 +126,27 @@ func BenchmarkFlood1MiB(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHeaderFlood1MiB is a request without a key that brings as many
+// headers as the server reads (1 MiB: over 100,000 tiny names, parsed once
+// outside the loop): refused, its entry cut to the journal's bound for one
+// request, its cost bounded by what the journal keeps, not by what it was
+// sent.
+//
+//	go test -run=NONE -bench='HeaderFlood1MiB' -benchmem ./mockserver
+func BenchmarkHeaderFlood1MiB(b *testing.B) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	h := srv.Handler()
+	flood := headerFlood(b)
+	b.ReportAllocs()
+	b.SetBytes(1 << 20)
+	for b.Loop() {
+		req := httptest.NewRequest("GET", "/api/users/flooder/tracks", nil)
+		req.Header = flood
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 401 {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -234,6 +235,24 @@ func heapAlloc() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// headerFlood is the header of a request that brings as many headers as
+// the server reads (http.DefaultMaxHeaderBytes, 1 MiB): tiny distinct
+// names with empty values, as the server parses them.
+func headerFlood(tb testing.TB) http.Header {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("GET / HTTP/1.1\r\nHost: fake\r\n")
+	for i := 100000; b.Len() < http.DefaultMaxHeaderBytes-32; i++ {
+		b.WriteString(strconv.Itoa(i) + ":\r\n")
+	}
+	b.WriteString("\r\n")
+	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(b.String())))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return req.Header
 }
 
 // whReceived is one request a webhook receiver got.

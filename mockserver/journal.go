@@ -31,8 +31,8 @@ type Request struct {
 	// Truncated reports that the journal kept less than the request
 	// brought: Body holds only the first bytes of its body (none for a
 	// request refused for its key or method, whose body is not read), or
-	// header values, the path or the query were cut to fit the journal's
-	// bound for one request (WithJournalEntryBytes).
+	// headers, the path or the query were cut to fit the journal's bound
+	// for one request (WithJournalEntryBytes).
 	Truncated bool
 	Status    int       // the status answered; 0 when the connection was dropped or the client left first
 	At        time.Time // when it arrived, on the fake's clock
@@ -53,7 +53,9 @@ func WithJournalSize(n int) Option {
 // WithJournalBytes bounds the journal's memory: it keeps at most about n
 // bytes of requests in all (default 32 MiB) — their method, path, query,
 // headers and bodies, and 512 bytes for each entry's own cost — dropping
-// the oldest requests first. n <= 0 keeps none.
+// the oldest requests first. Headers are counted at what they cost in
+// memory: each name kept 64 bytes beside its text, each value 16, so that
+// a request of many tiny headers costs what it holds. n <= 0 keeps none.
 func WithJournalBytes(n int64) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -65,9 +67,10 @@ func WithJournalBytes(n int64) Option {
 
 // WithJournalEntryBytes bounds what the journal keeps of one request: at
 // most n bytes of its method, path, query, headers and body together
-// (default 64 KiB). A larger request is kept cut, with [Request.Truncated]
-// set: its body first, then header values. The bound never exceeds what
-// [WithJournalBytes] leaves for one entry. n <= 0 keeps nothing of bodies.
+// (default 64 KiB), headers counted as [WithJournalBytes] counts them. A
+// larger request is kept cut, with [Request.Truncated] set: its body first,
+// then headers. The bound never exceeds what [WithJournalBytes] leaves for
+// one entry. n <= 0 keeps nothing of bodies.
 func WithJournalEntryBytes(n int) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -100,7 +103,7 @@ type journal struct {
 type journalEntry struct {
 	seq  uint64
 	size int64 // counted bytes: overhead, text kept
-	meta int   // bytes of method, path, query and headers kept
+	meta int   // bytes counted for the method, path, query and headers kept
 	done bool
 	req  Request
 }
@@ -208,42 +211,82 @@ func (j *journal) dropOldest() {
 	j.first++
 }
 
+// What the journal counts for each header name and each header value it
+// keeps beside their text, as they cost memory: a name takes a map slot (its
+// string and its values' slice headers, with the map's spare room) and its
+// own allocation; a value takes a string header. So a request of a million
+// empty headers is not free: it is cut like a large body.
+const (
+	journalHeaderNameOverhead  = 64
+	journalHeaderValueOverhead = 16
+)
+
 // cloneHeaderWithin copies h (as http.Header.Clone does) keeping values
-// while the names and values kept total at most budget bytes. It returns
-// the copy, the bytes kept, and whether any value was left out.
+// while the names and values kept, each counted with its overhead, total at
+// most budget bytes. It returns the copy, the bytes counted, and whether
+// anything was left out. The copy is allocated for what it keeps, never
+// for all of h, and shares no array with h.
 func cloneHeaderWithin(h http.Header, budget int) (http.Header, int, bool) {
 	if h == nil {
 		return nil, 0, false
 	}
-	nv := 0
-	for _, vv := range h {
-		nv += len(vv)
-	}
-	sv := make([]string, nv) // one allocation for every value, as Header.Clone
-	h2 := make(http.Header, len(h))
-	used, cut := 0, false
+	cost := 0
 	for k, vv := range h {
-		if vv == nil {
-			h2[k] = nil
+		cost += journalHeaderNameOverhead + len(k)
+		for _, v := range vv {
+			cost += journalHeaderValueOverhead + len(v)
+		}
+		if cost > budget {
+			break
+		}
+	}
+	if cost <= budget {
+		return h.Clone(), cost, false
+	}
+	// Cut: first what fits, looking no further than the budget allows (a
+	// flood of headers costs what the bound keeps), then one allocation
+	// for the values kept.
+	type kept struct {
+		name string
+		n    int // values kept
+	}
+	var keep []kept
+	used, nv := 0, 0
+	for k, vv := range h {
+		if budget-used <= journalHeaderNameOverhead+journalHeaderValueOverhead {
+			break // not even one more name with an empty value fits
+		}
+		if used+journalHeaderNameOverhead+len(k) > budget {
 			continue
 		}
-		n := 0
+		n, size := 0, journalHeaderNameOverhead+len(k)
 		for _, v := range vv {
-			if used+len(k)+len(v) > budget {
-				cut = true
+			if used+size+journalHeaderValueOverhead+len(v) > budget {
 				break
 			}
-			used += len(k) + len(v)
+			size += journalHeaderValueOverhead + len(v)
 			n++
 		}
-		if n == 0 {
+		if n == 0 && vv != nil {
 			continue
 		}
-		copy(sv, vv[:n])
-		h2[k] = sv[:n:n]
-		sv = sv[n:]
+		used += size
+		nv += n
+		keep = append(keep, kept{k, n})
 	}
-	return h2, used, cut
+	sv := make([]string, nv)
+	h2 := make(http.Header, len(keep))
+	for _, k := range keep {
+		vv := h[k.name]
+		if vv == nil {
+			h2[k.name] = nil
+			continue
+		}
+		copy(sv, vv[:k.n])
+		h2[k.name] = sv[:k.n:k.n]
+		sv = sv[k.n:]
+	}
+	return h2, used, true
 }
 
 // cutStrings shortens the strings, last first, until together they are at

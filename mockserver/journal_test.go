@@ -143,8 +143,9 @@ func TestJournalBoundsEachEntry(t *testing.T) {
 			t.Errorf("entry %d keeps %d bytes; the bound is 1024", i, size)
 		}
 	}
-	if len(rs[0].Body) < 512 || string(rs[1].Body) != small {
-		t.Errorf("kept %d bytes of the large body and %q of the small", len(rs[0].Body), rs[1].Body)
+	// The large body fills what the method, path and headers leave.
+	if r := rs[0]; len(r.Body) != 1024-len(r.Method)-len(r.Path)-len(r.RawQuery)-headerBytes(r.Header) || string(rs[1].Body) != small {
+		t.Errorf("kept %d bytes of the large body and %q of the small", len(r.Body), rs[1].Body)
 	}
 
 	// Headers count too: a request with a huge header keeps what fits.
@@ -170,11 +171,14 @@ func TestJournalBoundsEachEntry(t *testing.T) {
 	}
 }
 
+// headerBytes is what the journal counts for h: each name with 64 bytes
+// beside its text and each value with 16.
 func headerBytes(h http.Header) int {
 	n := 0
 	for k, vv := range h {
+		n += 64 + len(k)
 		for _, v := range vv {
-			n += len(k) + len(v)
+			n += 16 + len(v)
 		}
 	}
 	return n
@@ -266,4 +270,52 @@ func TestJournalFloodOf1MiBRequestsStaysBounded(t *testing.T) {
 		t.Errorf("the heap grew %d MiB under the flood; want the journal's 32 MiB and little more", grown>>20)
 	}
 	runtime.KeepAlive(srv)
+}
+
+// A flood of requests each bringing the most headers the server reads
+// (about 1 MiB: over 100,000 tiny distinct names, as the server parses
+// them), without a key, leaves the default journal within its bound too:
+// an entry counts what each header name and value it keeps costs beside
+// their text, is cut to its bound like a large body, and references only
+// what it keeps, not a copy of every header the request brought.
+func TestJournalFloodOfHeadersStaysBounded(t *testing.T) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	h := srv.Handler()
+	flood := headerFlood(t)
+	send := func() int {
+		req := httptest.NewRequest("GET", "/api/users/p1/tracks", nil)
+		req.Header = flood
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := send(); code != 401 {
+		t.Fatalf("a request with 1 MiB of headers and no key: %d", code)
+	}
+	before := heapAlloc()
+	const requests = 600 // 600 entries of 64 KiB would be over the 32 MiB bound
+	var grown int64
+	for i := range requests {
+		send()
+		if (i+1)%25 == 0 { // bounded all along; and a journal that is not stops early
+			if grown = int64(heapAlloc()) - int64(before); grown > 48<<20 {
+				t.Fatalf("the heap grew %d MiB after %d requests of 1 MiB of headers; want the journal's 32 MiB and little more", grown>>20, i+1)
+			}
+		}
+	}
+	rs := srv.Requests()
+	counted := 0
+	for _, r := range rs {
+		counted += 512 + len(r.Method) + len(r.Path) + len(r.RawQuery) + headerBytes(r.Header) + len(r.Body)
+		if !r.Truncated || r.Status != 401 || len(r.Header) == 0 {
+			t.Fatalf("%s %s with 1 MiB of headers: truncated %v, status %d, %d names kept; want true, 401, some",
+				r.Method, r.Path, r.Truncated, r.Status, len(r.Header))
+		}
+	}
+	t.Logf("%d requests of %d headers: the journal holds %d entries, %.1f MiB counted; the heap grew %.1f MiB",
+		requests+1, len(flood), len(rs), float64(counted)/(1<<20), float64(grown)/(1<<20))
+	if counted > mockserver.DefaultJournalBytes {
+		t.Errorf("the journal counts %d bytes; the bound is %d", counted, mockserver.DefaultJournalBytes)
+	}
+	runtime.KeepAlive(flood)
 }
