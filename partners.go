@@ -9,8 +9,8 @@ import (
 )
 
 // PartnersService reads TicketsCloud partners (v1), the organizations that
-// API keys belong to. A key's holder sees its own partner: List is how it
-// finds the partner ObjectId that APIKeysService's methods take.
+// API keys belong to. A key's holder sees its own partner: [PartnersService.List] is how it
+// finds the partner ObjectId that [APIKeysService]'s methods take.
 type PartnersService struct{ c *client }
 
 // Partner is a TicketsCloud partner (an organization), with the fields the
@@ -73,7 +73,7 @@ func (s *PartnersService) List(ctx context.Context, o *ListPartnersOptions) ([]P
 }
 
 // Get returns one partner (GET /v1/resources/partners/{partner}); another
-// partner than the key's own is ErrForbidden.
+// partner than the key's own is [ErrForbidden].
 func (s *PartnersService) Get(ctx context.Context, partner string, o *GetPartnerOptions) (*Partner, error) {
 	if err := checkObjectID("partner", partner); err != nil {
 		return nil, err

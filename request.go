@@ -230,12 +230,19 @@ func (c *client) decodeBody(resp *http.Response, out any) (problem string, cause
 		err = json.NewDecoder(capped).Decode(out)
 	}
 	var parseErr *time.ParseError
+	var typeErr *json.UnmarshalTypeError
 	switch {
 	case capped.tooLarge || errors.Is(err, ErrResponseTooLarge):
 		return fmt.Sprintf("more than %d bytes", c.maxResponse), ErrResponseTooLarge
 	case errors.As(err, &parseErr):
 		// Its text quotes the value, which may be a token: leave it out.
 		return "a timestamp is not in RFC 3339 format", err
+	case errors.As(err, &typeErr):
+		// Its text names this package's Go types, which tell a caller nothing.
+		if typeErr.Field == "" {
+			return fmt.Sprintf("the answer is a JSON %s, not the documented shape", typeErr.Value), err
+		}
+		return fmt.Sprintf("%q is a JSON %s, not the documented type", typeErr.Field, typeErr.Value), err
 	case err == io.EOF:
 		return "an empty body", err
 	case err != nil:

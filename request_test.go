@@ -85,6 +85,9 @@ func TestSuccessWithoutTheDocumentedObjectIsAnError(t *testing.T) {
 					continue
 				}
 				checkSafeMessage(t, err.Error(), 1024)
+				if strings.Contains(err.Error(), "Go value") || strings.Contains(err.Error(), "partnerapi.") {
+					t.Errorf("%s answered %d %s: %q names the SDK's Go types", name, tc.status, body, err)
+				}
 			}
 		}
 	}
