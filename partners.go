@@ -9,8 +9,9 @@ import (
 )
 
 // PartnersService reads TicketsCloud partners (v1), the organizations that
-// API keys belong to. A key's holder sees its own partner: [PartnersService.List] is how it
-// finds the partner ObjectId that [APIKeysService]'s methods take.
+// API keys belong to. A key's holder sees its own partner:
+// [PartnersService.List] is how it finds the partner ObjectId that
+// [APIKeysService]'s methods take.
 type PartnersService struct{ c *client }
 
 // Partner is a TicketsCloud partner (an organization), with the fields the
