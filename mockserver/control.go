@@ -180,11 +180,17 @@ func (ex *exchange) reply(status int, v any) {
 func (ex *exchange) noContent() { ex.send(http.StatusNoContent, nil, nil) }
 
 // failErr answers an error of the Go API: a *controlError with its
-// status, anything else 400.
+// status, a *faultError 400 naming the field as the control plane spells
+// it, anything else 400.
 func (ex *exchange) failErr(err error) {
 	var ce *controlError
 	if errors.As(err, &ce) {
 		ex.fail(ce.status, ce.msg)
+		return
+	}
+	var fe *faultError
+	if errors.As(err, &fe) {
+		ex.fail(http.StatusBadRequest, fe.controlMessage())
 		return
 	}
 	ex.fail(http.StatusBadRequest, err.Error())

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -157,6 +158,9 @@ type subtree struct {
 type router struct {
 	mux      *http.ServeMux
 	subtrees []subtree // longest prefix first
+	// apiMethods are the methods the routes open to faults take (HEAD
+	// with GET), in table order: the methods a Fault may name.
+	apiMethods []string
 }
 
 // newRouter installs the route table on a ServeMux: one pattern per path,
@@ -187,6 +191,12 @@ func (s *Server) newRouter(routes []route) *router {
 			pr.any = r.handle
 			continue
 		}
+		if r.surface.tracked {
+			rt.addAPIMethod(method)
+			if method == http.MethodGet {
+				rt.addAPIMethod(http.MethodHead)
+			}
+		}
 		pr.methods = append(pr.methods, methodRoute{method, r.handle})
 		if pr.allow != "" {
 			pr.allow += ", "
@@ -208,6 +218,12 @@ func (s *Server) newRouter(routes []route) *router {
 	}
 	sort.SliceStable(rt.subtrees, func(i, j int) bool { return len(rt.subtrees[i].prefix) > len(rt.subtrees[j].prefix) })
 	return rt
+}
+
+func (rt *router) addAPIMethod(m string) {
+	if !slices.Contains(rt.apiMethods, m) {
+		rt.apiMethods = append(rt.apiMethods, m)
+	}
 }
 
 // serve is the fake's handler. A path that is not in canonical form (empty,
