@@ -3,6 +3,7 @@ package chaos_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
@@ -15,7 +16,8 @@ import (
 )
 
 // TestTenantIsolation calls every endpoint of the victim partner with
-// another partner's keys (refused: 401, 403 or 404), and with credentials
+// another partner's keys (refused: 401, 403 or 404; the partners list
+// answers without the victim's), and with credentials
 // that must not authenticate at all — none, removed keys, the wrong auth
 // scheme, and each company's key on the other company's API (a Big
 // Interview key on every /v1 route, a TicketsCloud key on every /api
@@ -96,10 +98,12 @@ func TestTenantIsolation(t *testing.T) {
 		{"PATCH", kp + "/" + victimKey.ID, `{"name":"hijacked"}`},
 		{"DELETE", kp + "/" + victimKey.ID, ""},
 		{"GET", "/v1/resources/partners/" + victim.ID, ""},
+		{"GET", "/v1/resources/partners?ids=" + victim.ID, ""},
 		{"GET", "/api/users/victim-user/track", ""},
 		{"POST", "/api/users/anonymous", `{}`},
 		{"POST", "/api/users/victim-user", `{"first_name":"X","last_name":"Y","email":"x@example.com"}`},
 	}
+	coversEveryAPIRoute(t, srv, endpoints)
 	credentials := []struct {
 		name   string
 		users  string // Authorization for /api
@@ -140,6 +144,13 @@ func TestTenantIsolation(t *testing.T) {
 				}
 				continue // that user lives in the attacker's org; the victim's data is checked below
 			}
+			if cred.ownOrg && ep.path == "/v1/resources/partners?ids="+victim.ID {
+				// The list answers another partner's key with its own partners: the victim's is left out.
+				if resp.StatusCode != http.StatusOK || string(body) != "[]" {
+					t.Errorf("%s: %s %s answered %d %s; want 200 []", cred.name, ep.method, ep.path, resp.StatusCode, body)
+				}
+				continue
+			}
 			refusals := []int{http.StatusUnauthorized} // not a credential of this API at all
 			switch {
 			case cred.ownOrg && ep.path == "/api/users/victim-user":
@@ -157,7 +168,7 @@ func TestTenantIsolation(t *testing.T) {
 		}
 	}
 
-	if want := len(credentials)*len(endpoints) - 2; checked != want { // less the attacker's 2 legitimate creates in its own org
+	if want := len(credentials)*len(endpoints) - 3; checked != want { // less the attacker's 2 legitimate creates in its own org and its partners list
 		t.Errorf("checked %d refusals; want %d", checked, want)
 	}
 	t.Logf("%d endpoints × %d credentials: %d refused as required", len(endpoints), len(credentials), checked)
@@ -191,4 +202,86 @@ func TestTenantIsolation(t *testing.T) {
 	if d := cmp.Diff(keysBefore, keysAfter); d != "" {
 		t.Errorf("the victim's keys changed (-before +after):\n%s", d)
 	}
+}
+
+// coversEveryAPIRoute fails the test when an operation of the fake's
+// OpenAPI document that takes an API key (Big Interview's or
+// TicketsCloud's) has no endpoint in the matrix: a route added to the
+// fake's route table, which its own test holds the document to, cannot be
+// left out of the isolation matrix. Each endpoint counts for the most
+// specific operation its path matches, as the fake's router picks it
+// ("/api/users/anonymous" before "/api/users/{partner_id}").
+func coversEveryAPIRoute(t *testing.T, srv *mockserver.Server, endpoints []struct{ method, path, body string }) {
+	t.Helper()
+	resp, err := http.Get(srv.URL + "/_mock/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatalf("the OpenAPI document: %v", err)
+	}
+	type operation struct{ method, path string }
+	var keyed []operation
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			for _, sec := range op.Security {
+				if _, bi := sec["bigInterviewKey"]; bi {
+					keyed = append(keyed, operation{strings.ToUpper(method), path})
+				} else if _, tc := sec["ticketsCloudKey"]; tc {
+					keyed = append(keyed, operation{strings.ToUpper(method), path})
+				}
+			}
+		}
+	}
+	if len(keyed) == 0 {
+		t.Fatal("the OpenAPI document has no operation that takes an API key")
+	}
+	covered := make(map[operation]bool)
+	for _, ep := range endpoints {
+		path, _, _ := strings.Cut(ep.path, "?")
+		best, bestVars := operation{}, -1
+		for _, op := range keyed {
+			if op.method != ep.method || !templateMatches(op.path, path) {
+				continue
+			}
+			if vars := strings.Count(op.path, "{"); bestVars < 0 || vars < bestVars {
+				best, bestVars = op, vars
+			}
+		}
+		if bestVars < 0 {
+			t.Errorf("the matrix's %s %s is no operation of the OpenAPI document", ep.method, ep.path)
+			continue
+		}
+		covered[best] = true
+	}
+	for _, op := range keyed {
+		if !covered[op] {
+			t.Errorf("%s %s takes an API key but is not in the isolation matrix", op.method, op.path)
+		}
+	}
+}
+
+// templateMatches reports whether path matches an OpenAPI path template,
+// each {name} standing for one non-empty segment.
+func templateMatches(template, path string) bool {
+	ts, ps := strings.Split(template, "/"), strings.Split(path, "/")
+	if len(ts) != len(ps) {
+		return false
+	}
+	for i, seg := range ts {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			if ps[i] == "" {
+				return false
+			}
+		} else if seg != ps[i] {
+			return false
+		}
+	}
+	return true
 }

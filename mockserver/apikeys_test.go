@@ -203,6 +203,8 @@ func TestFieldsSchema(t *testing.T) {
 		"", ",", "id,", ",id", "id,,name", "id{", "id{}", "id}", "{id}", "id name", "id{name}",
 		"nope", "id,nope", "created_at{a,b{c}}", strings.Repeat("a{", 40) + "b" + strings.Repeat("}", 40),
 		"na%me", "id;name",
+		// A field named twice, at either level, with or without braces.
+		"id,id", "partner{id},partner", "partner,partner{id}", "partner{id,id}", "partner{id},partner{name}",
 	} {
 		path := keysPath(f.p.ID) + "?fields-schema=" + url.QueryEscape(bad)
 		a := raw(t, f.srv, "GET", path, "", auth...)

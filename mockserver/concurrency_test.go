@@ -31,7 +31,7 @@ func TestSixtyFourConcurrentClients(t *testing.T) {
 			f.srv.Advance(0)
 			_ = f.srv.Now()
 			_ = f.srv.Requests()
-			f.srv.Fail(mockserver.Fault{Path: "/never", Times: -1})
+			f.srv.Fail(mockserver.Fault{Path: "/never", Status: 500, Times: -1})
 			if i%10 == 0 {
 				f.srv.ClearFaults()
 			}

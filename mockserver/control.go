@@ -9,7 +9,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,7 +22,10 @@ import (
 // are in the route table). JSON in and out; an error is a 4xx
 // {"error": "…"} naming the problem — 404 for a partner, user or
 // interview that does not exist, 409 for one that exists already, 400 for
-// bad JSON or a bad value. Durations are
+// bad JSON or a bad value, and for a query parameter or body field the
+// route does not take (every route reads its input through
+// [exchange.input]), 413 for a body over 1 MiB (256 MiB for PUT
+// /_mock/state, a whole snapshot). Durations are
 // strings as Go writes them ("250ms", "1s", "49h"), times RFC 3339.
 //
 // Control-plane requests are neither journaled nor faulted and never need
@@ -28,9 +34,13 @@ import (
 // Every handler calls the method of the Go API that does the same, so the
 // two cannot drift apart.
 
-// controlPlane is the control plane's surface. A snapshot of 100,000 users
-// is tens of megabytes, hence its larger body cap.
-var controlPlane = &surface{fam: familyControl, auth: (*Server).authControl, maxBody: 256 << 20}
+// controlPlane is the control plane's surface: a request body of up to
+// 1 MiB, as the APIs take.
+var controlPlane = &surface{fam: familyControl, auth: (*Server).authControl}
+
+// snapshotUpload is the control plane for PUT /_mock/state alone, whose
+// body is a whole snapshot: one of 100,000 users is tens of megabytes.
+var snapshotUpload = &surface{fam: familyControl, auth: (*Server).authControl, maxBody: 256 << 20, variantOf: controlPlane}
 
 // WithAdminToken makes the control plane (/_mock/) require
 // "Authorization: Bearer token" (401 without it), for a fake reachable by
@@ -80,17 +90,54 @@ func (d *duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// rawBody, passed to [exchange.input], hands the body over as it is to a
+// route whose own decoder checks it (PUT /_mock/state: Restore).
+var rawBody any = new(json.RawMessage)
+
+// input is where every control route reads its input, first thing, so
+// that no route ignores what it does not understand: the query string,
+// whose parameters must be among params (anything else is 400 naming it),
+// and the JSON body, decoded into body by decode. A nil body: the route
+// takes none, and a body must be empty or {} (a field is 400 naming it);
+// rawBody: the handler reads ex.body itself. It answers the error itself
+// and returns false when the input is refused.
+func (ex *exchange) input(body any, params ...string) (url.Values, bool) {
+	q, err := url.ParseQuery(ex.r.URL.RawQuery)
+	if err != nil {
+		ex.fail(http.StatusBadRequest, "the query string is malformed")
+		return nil, false
+	}
+	for name := range q {
+		if slices.Contains(params, name) {
+			continue
+		}
+		takes := "this route takes none"
+		if len(params) > 0 {
+			takes = "this route takes " + strings.Join(params, ", ")
+		}
+		ex.fail(http.StatusBadRequest, "unknown query parameter "+strconv.Quote(name)+" ("+takes+")")
+		return nil, false
+	}
+	switch body {
+	case rawBody:
+		return q, true
+	case nil:
+		if len(trimJSONSpace(ex.body)) == 0 {
+			return q, true
+		}
+		body = &struct{}{}
+	}
+	return q, ex.decode(body)
+}
+
 // decode reads the request's JSON body into v, refusing fields v does not
 // have and data after the object; it answers the error itself (400) and
-// returns false when it cannot. An empty body is an error unless optional.
-// The body is read as JSON whatever its Content-Type, so that curl -d,
-// which says it sends a form, works as it is.
-func (ex *exchange) decode(v any, optional bool) bool {
+// returns false when it cannot. The body is read as JSON whatever its
+// Content-Type, so that curl -d, which says it sends a form, works as it
+// is.
+func (ex *exchange) decode(v any) bool {
 	b := trimJSONSpace(ex.body)
 	if len(b) == 0 {
-		if optional {
-			return true
-		}
 		ex.fail(http.StatusBadRequest, "a JSON body is required")
 		return false
 	}
@@ -180,11 +227,17 @@ func (ex *exchange) reply(status int, v any) {
 func (ex *exchange) noContent() { ex.send(http.StatusNoContent, nil, nil) }
 
 // failErr answers an error of the Go API: a *controlError with its
-// status, anything else 400.
+// status, a *faultError 400 naming the field as the control plane spells
+// it, anything else 400.
 func (ex *exchange) failErr(err error) {
 	var ce *controlError
 	if errors.As(err, &ce) {
 		ex.fail(ce.status, ce.msg)
+		return
+	}
+	var fe *faultError
+	if errors.As(err, &fe) {
+		ex.fail(http.StatusBadRequest, fe.controlMessage())
 		return
 	}
 	ex.fail(http.StatusBadRequest, err.Error())
@@ -197,12 +250,23 @@ func (ex *exchange) pathPartner() *Partner { return &Partner{ID: ex.r.PathValue(
 var openAPIDocument []byte
 
 func (s *Server) controlHealth(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	ex.json(http.StatusOK, []byte(`{"status":"ok"}`))
 }
 
-func (s *Server) controlOpenAPI(ex *exchange) { ex.json(http.StatusOK, openAPIDocument) }
+func (s *Server) controlOpenAPI(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
+	ex.json(http.StatusOK, openAPIDocument)
+}
 
 func (s *Server) controlReset(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	s.Reset()
 	ex.noContent()
 }
@@ -211,13 +275,18 @@ type clockJSON struct {
 	Now time.Time `json:"now"`
 }
 
-func (s *Server) controlClock(ex *exchange) { ex.reply(http.StatusOK, clockJSON{s.Now()}) }
+func (s *Server) controlClock(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
+	ex.reply(http.StatusOK, clockJSON{s.Now()})
+}
 
 func (s *Server) controlAdvance(ex *exchange) {
 	var in struct {
 		By *string `json:"by"`
 	}
-	if !ex.decode(&in, false) {
+	if _, ok := ex.input(&in); !ok {
 		return
 	}
 	if in.By == nil {
@@ -233,6 +302,9 @@ func (s *Server) controlAdvance(ex *exchange) {
 }
 
 func (s *Server) controlGetState(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	var b bytes.Buffer
 	if err := s.Snapshot(&b); err != nil {
 		ex.fail(http.StatusInternalServerError, err.Error())
@@ -242,6 +314,9 @@ func (s *Server) controlGetState(ex *exchange) {
 }
 
 func (s *Server) controlPutState(ex *exchange) {
+	if _, ok := ex.input(rawBody); !ok {
+		return
+	}
 	if err := s.Restore(bytes.NewReader(ex.body)); err != nil {
 		ex.failErr(err)
 		return

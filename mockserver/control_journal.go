@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +41,7 @@ func (s *Server) controlAddFault(ex *exchange) {
 		Drop       bool   `json:"drop"`
 		Times      int    `json:"times"`
 	}
-	if !ex.decode(&in, false) {
+	if _, ok := ex.input(&in); !ok {
 		return
 	}
 	f := Fault{Method: in.Method, Path: in.Path, Status: in.Status, Drop: in.Drop, Times: in.Times}
@@ -62,6 +61,9 @@ func (s *Server) controlAddFault(ex *exchange) {
 }
 
 func (s *Server) controlFaults(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	afs := s.Faults()
 	out := make([]faultJSON, len(afs))
 	for i, af := range afs {
@@ -71,6 +73,9 @@ func (s *Server) controlFaults(ex *exchange) {
 }
 
 func (s *Server) controlClearFaults(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	s.ClearFaults()
 	ex.noContent()
 }
@@ -89,20 +94,14 @@ type requestJSON struct {
 // controlRequests lists the journal, filtered by ?method= (any letter
 // case), ?path_prefix= and ?status=.
 func (s *Server) controlRequests(ex *exchange) {
-	q, err := url.ParseQuery(ex.r.URL.RawQuery)
-	if err != nil {
-		ex.fail(http.StatusBadRequest, "the query string is malformed")
+	q, ok := ex.input(nil, "method", "path_prefix", "status")
+	if !ok {
 		return
-	}
-	for name := range q {
-		if name != "method" && name != "path_prefix" && name != "status" {
-			ex.fail(http.StatusBadRequest, "unknown query parameter "+strconv.Quote(name)+" (there are method, path_prefix and status)")
-			return
-		}
 	}
 	method, prefix := q.Get("method"), q.Get("path_prefix")
 	status := -1
 	if v := q.Get("status"); v != "" {
+		var err error
 		if status, err = strconv.Atoi(v); err != nil || status < 0 || status > 599 {
 			ex.fail(http.StatusBadRequest, "status: "+strconv.Quote(v)+" is not an HTTP status (0 for a dropped request)")
 			return
@@ -123,6 +122,9 @@ func (s *Server) controlRequests(ex *exchange) {
 }
 
 func (s *Server) controlClearRequests(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	s.ClearRequests()
 	ex.noContent()
 }
@@ -139,6 +141,9 @@ type deliveryJSON struct {
 }
 
 func (s *Server) controlDeliveries(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	ds := s.Deliveries()
 	out := make([]deliveryJSON, len(ds))
 	for i, d := range ds {

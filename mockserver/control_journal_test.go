@@ -55,7 +55,7 @@ func TestControlFaults(t *testing.T) {
 	}
 	wantControlError(t, control(t, f.srv, "POST", "/_mock/faults", `{"status":503,"latency":"soon"}`, nil), 400, `latency: invalid duration "soon"`)
 	wantControlError(t, control(t, f.srv, "POST", "/_mock/faults", `{"status":503,"retry_after":"-1s"}`, nil), 400, "must not be negative")
-	wantControlError(t, control(t, f.srv, "POST", "/_mock/faults", `{"status":99}`, nil), 400, "Status 99")
+	wantControlError(t, control(t, f.srv, "POST", "/_mock/faults", `{"status":99}`, nil), 400, "status: 99")
 	wantControlError(t, control(t, f.srv, "POST", "/_mock/faults", `{"status":503,"retry-after":"1s"}`, nil), 400, `unknown field "retry-after"`)
 	wantControlError(t, control(t, f.srv, "POST", "/_mock/faults", `{"latency":5}`, nil), 400, "latency: must be a string")
 	if a := tracks(); a.status != 200 {

@@ -26,7 +26,7 @@ func (s *Server) controlAddPartner(ex *exchange) {
 		Org       *string `json:"org"`
 		Anonymous bool    `json:"anonymous"`
 	}
-	if !ex.decode(&in, false) {
+	if _, ok := ex.input(&in); !ok {
 		return
 	}
 	if in.Org == nil {
@@ -42,6 +42,9 @@ func (s *Server) controlAddPartner(ex *exchange) {
 }
 
 func (s *Server) controlListPartners(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	s.st.mu.RLock()
 	out := make([]partnerJSON, 0, len(s.st.partners))
 	for _, p := range s.st.partnersInOrder() {
@@ -56,6 +59,9 @@ type keyJSON struct {
 }
 
 func (s *Server) controlAddAPIKey(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	k, err := s.addAPIKey(ex.pathPartner())
 	if err != nil {
 		ex.failErr(err)
@@ -65,6 +71,9 @@ func (s *Server) controlAddAPIKey(ex *exchange) {
 }
 
 func (s *Server) controlRemoveAPIKey(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	if err := s.RemoveAPIKey(ex.pathPartner(), ex.r.PathValue("key")); err != nil {
 		ex.failErr(err)
 		return
@@ -83,6 +92,9 @@ type userJSON struct {
 }
 
 func (s *Server) controlUsers(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	us, err := s.Users(ex.pathPartner())
 	if err != nil {
 		ex.failErr(err)
@@ -96,6 +108,9 @@ func (s *Server) controlUsers(ex *exchange) {
 }
 
 func (s *Server) controlUser(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	u, err := s.User(ex.pathPartner(), ex.r.PathValue("partner_id"))
 	if err != nil {
 		ex.failErr(err)
@@ -109,7 +124,7 @@ func (s *Server) controlSetProgress(ex *exchange) {
 		Track     *string `json:"track"`
 		Completed []int   `json:"completed"`
 	}
-	if !ex.decode(&in, false) {
+	if _, ok := ex.input(&in); !ok {
 		return
 	}
 	if in.Track == nil {
@@ -125,8 +140,9 @@ func (s *Server) controlSetProgress(ex *exchange) {
 	ex.json(http.StatusOK, appendTrack(nil, ti, mask))
 }
 
-// interviewIn reads an interview in the users API's JSON shape, answering
-// 400 itself, naming the field, when it cannot.
+// interviewIn reads a control route's input, an interview in the users
+// API's JSON shape, answering 400 itself, naming the field, when it
+// cannot.
 func (ex *exchange) interviewIn() (partnerapi.Interview, bool) {
 	var in struct {
 		ID              int64                     `json:"id"`
@@ -138,7 +154,7 @@ func (ex *exchange) interviewIn() (partnerapi.Interview, bool) {
 		UpdatedAt       string                    `json:"updated_at"`
 		Links           partnerapi.InterviewLinks `json:"links"`
 	}
-	if !ex.decode(&in, false) {
+	if _, ok := ex.input(&in); !ok {
 		return partnerapi.Interview{}, false
 	}
 	iv := partnerapi.Interview{ID: in.ID, Title: in.Title, InterviewerName: in.InterviewerName, Category: in.Category, Completed: in.Completed, Links: in.Links}
@@ -184,11 +200,11 @@ func (ex *exchange) pathInterviewID() (int64, bool) {
 }
 
 func (s *Server) controlUpdateInterview(ex *exchange) {
-	id, ok := ex.pathInterviewID()
+	iv, ok := ex.interviewIn()
 	if !ok {
 		return
 	}
-	iv, ok := ex.interviewIn()
+	id, ok := ex.pathInterviewID()
 	if !ok {
 		return
 	}
@@ -206,6 +222,9 @@ func (s *Server) controlUpdateInterview(ex *exchange) {
 }
 
 func (s *Server) controlDeleteInterview(ex *exchange) {
+	if _, ok := ex.input(nil); !ok {
+		return
+	}
 	id, ok := ex.pathInterviewID()
 	if !ok {
 		return
@@ -222,7 +241,7 @@ func (s *Server) controlAddWebhook(ex *exchange) {
 		URL *string `json:"url"`
 		Key *string `json:"key"`
 	}
-	if !ex.decode(&in, false) {
+	if _, ok := ex.input(&in); !ok {
 		return
 	}
 	if in.URL == nil {

@@ -1,6 +1,8 @@
 package mockserver_test
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -156,5 +158,65 @@ func TestControlPlaneNeverAnswers5xx(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// countingReader is an endless body of spaces that counts what was read.
+type countingReader struct{ n int64 }
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+// A control route takes a body of up to 1 MiB and answers a larger one 413
+// having read little more than the cap; only PUT /_mock/state, which takes
+// a whole snapshot, takes more.
+func TestControlBodyCap(t *testing.T) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	defer srv.Close()
+	p := srv.AddPartner("acme")
+	for _, c := range []struct{ method, path string }{
+		{"POST", "/_mock/partners"},
+		{"POST", "/_mock/faults"},
+		{"POST", "/_mock/clock/advance"},
+		{"PUT", "/_mock/partners/" + p.ID + "/users/ada/progress"},
+		{"GET", "/_mock/state"},
+		{"POST", "/_mock/reset"},
+	} {
+		for _, declared := range []bool{true, false} {
+			body := &countingReader{}
+			req := httptest.NewRequest(c.method, c.path, io.LimitReader(body, 4<<20))
+			req.ContentLength = -1
+			if declared {
+				req.ContentLength = 4 << 20
+			}
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			wantControlError(t, answer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 413, "larger than 1048576 bytes")
+			if body.n > 1<<20+64<<10 {
+				t.Errorf("%s %s (length declared: %v): read %d bytes of a 4 MiB body to refuse it", c.method, c.path, declared, body.n)
+			}
+		}
+	}
+	// A body at the cap is read (and here refused for what it says).
+	a := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(a, httptest.NewRequest("POST", "/_mock/partners", strings.NewReader(`{"org":"acme"}`+strings.Repeat(" ", 1<<20-14))))
+	if a.Code != 409 {
+		t.Errorf("a 1 MiB body: %d %s; want 409 (acme exists)", a.Code, a.Body)
+	}
+	// PUT /_mock/state takes a snapshot larger than 1 MiB.
+	var snap bytes.Buffer
+	if err := srv.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	big := snap.String() + strings.Repeat(" ", 2<<20)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("PUT", "/_mock/state", strings.NewReader(big)))
+	if rec.Code != 204 {
+		t.Errorf("PUT /_mock/state with a %d-byte snapshot: %d %s; want 204", len(big), rec.Code, rec.Body)
 	}
 }

@@ -31,7 +31,7 @@ type exchange struct {
 	p        *partner // the partner the request's key belongs to (surfaces that take a key)
 	seq      uint64   // journal sequence number
 	tracked  bool     // journaled
-	maxBody  int64    // the largest body taken
+	maxBody  int64    // the largest body taken: the route's cap, once the method has chosen it
 	body     []byte   // what was read of the request body
 	bodyRead bool     // body holds the whole request body (else the journal says it was cut)
 	answered bool
@@ -42,10 +42,7 @@ type exchange struct {
 // applied, in this order: journal, faults, API key, method, Accept, body.
 // Every path through it answers exactly once (or drops the connection).
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, sf *surface, pr *pathRoutes) {
-	ex := &exchange{s: s, w: w, r: r, fam: sf.fam, maxBody: sf.maxBody}
-	if ex.maxBody == 0 {
-		ex.maxBody = maxBodyBytes
-	}
+	ex := &exchange{s: s, w: w, r: r, fam: sf.fam, maxBody: sf.bodyCap()}
 	if sf.tracked {
 		ex.tracked = true
 		ex.seq = s.journal.begin(r, s.clock.now())
@@ -65,10 +62,12 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, sf *surface,
 	}
 	handle := notFound
 	if pr != nil {
-		if handle = pr.handler(r.Method); handle == nil {
+		mr := pr.route(r.Method)
+		if mr == nil {
 			ex.notAllowed(pr.allow)
 			return
 		}
+		handle, ex.maxBody = mr.handle, mr.maxBody
 	}
 	if ex.fam == familyV1 && !acceptsJSON(r.Header["Accept"]) {
 		ex.fail(http.StatusNotAcceptable, "the Accept header excludes application/json, the only type this resource answers in")
@@ -90,8 +89,9 @@ func hasBody(r *http.Request) bool {
 }
 
 // readBody reads the whole body, up to the cap, for the handler and the
-// journal, answering 413 or 400 itself when it cannot. A body on a GET or
-// DELETE is read and ignored.
+// journal, answering 413 or 400 itself when it cannot. The APIs ignore a
+// body on a GET or DELETE; the control plane's routes refuse one that is
+// not empty or {} (exchange.input).
 func (ex *exchange) readBody() bool {
 	if !hasBody(ex.r) {
 		ex.bodyRead = true

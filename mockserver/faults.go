@@ -2,7 +2,7 @@ package mockserver
 
 import (
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,21 +58,28 @@ type ActiveFault struct {
 
 // Fail registers f. Where several faults match a request, the first
 // registered that has uses left applies, and one use of it is spent. It is
-// safe to call while requests are in flight. It panics if f.Status is not 0
-// or a status from 200 to 599: that is a mistake in the test.
+// safe to call while requests are in flight.
+//
+// Fail panics, naming the field, on a fault that is a mistake in the test
+// (as [Server.AddPartner] panics on a bad organization): a Status that is
+// not 0 or from 200 to 599; a negative RetryAfter or Latency; a Path that
+// does not start with "/" or that is under /_mock/, the control plane,
+// which is never faulted; a Method that is none of the APIs' (GET, HEAD,
+// POST, PATCH, DELETE, in any letter case); a fault with no effect (no
+// Status, RetryAfter, Latency or Drop), which would only spend requests;
+// and Drop with a Status or RetryAfter, which a dropped request never
+// answers. POST /_mock/faults refuses the same faults with 400, and
+// [Server.Restore] a snapshot holding one.
 func (s *Server) Fail(f Fault) {
 	if _, err := s.fail(f); err != nil {
 		panic(err.Error())
 	}
 }
 
-// fail is Fail; a bad fault is a *controlError (400).
+// fail is Fail; a bad fault is a *faultError.
 func (s *Server) fail(f Fault) (ActiveFault, error) {
-	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
-		return ActiveFault{}, &controlError{"Fail", http.StatusBadRequest, fmt.Sprintf("Fault.Status %d is not 0 or an HTTP status from 200 to 599", f.Status)}
-	}
-	if f.RetryAfter < 0 || f.Latency < 0 {
-		return ActiveFault{}, &controlError{"Fail", http.StatusBadRequest, "Fault.RetryAfter and Fault.Latency must not be negative"}
+	if err := s.checkFault(f); err != nil {
+		return ActiveFault{}, err
 	}
 	left := f.Times
 	switch {
@@ -90,6 +97,50 @@ func (s *Server) fail(f Fault) (ActiveFault, error) {
 	fl.mu.Unlock()
 	s.changed()
 	return af, nil
+}
+
+// faultError is what is wrong with a fault: the field, as the control
+// plane and snapshots name it ("retry_after") and as Go does
+// ("RetryAfter"), and the problem.
+type faultError struct {
+	field, goField string
+	problem        string
+}
+
+// Error is the message of [Server.Fail]'s panic.
+func (e *faultError) Error() string {
+	return "mockserver: Fail: Fault." + e.goField + ": " + e.problem
+}
+
+// controlMessage is the message of the control plane's 400.
+func (e *faultError) controlMessage() string { return e.field + ": " + e.problem }
+
+// checkFault returns a *faultError when f could never fire or would do
+// nothing: every fault, from [Server.Fail], the control plane or a
+// snapshot, is checked here.
+func (s *Server) checkFault(f Fault) error {
+	bad := func(field, goField, format string, args ...any) error {
+		return &faultError{field, goField, fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		return bad("status", "Status", "%d is not 0 or an HTTP status from 200 to 599", f.Status)
+	case f.RetryAfter < 0:
+		return bad("retry_after", "RetryAfter", "must not be negative")
+	case f.Latency < 0:
+		return bad("latency", "Latency", "must not be negative")
+	case f.Path != "" && !strings.HasPrefix(f.Path, "/"):
+		return bad("path", "Path", "%q does not start with \"/\": it is a prefix of a request's path, such as \"/api/\"", f.Path)
+	case f.Path == "/_mock" || strings.HasPrefix(f.Path, "/_mock/"):
+		return bad("path", "Path", "%q is the control plane's, which is never faulted", f.Path)
+	case f.Method != "" && !slices.Contains(s.router.apiMethods, strings.ToUpper(f.Method)):
+		return bad("method", "Method", "%q is none of the APIs' methods (%s)", f.Method, strings.Join(s.router.apiMethods, ", "))
+	case f.Drop && (f.Status != 0 || f.RetryAfter != 0):
+		return bad("drop", "Drop", "a dropped request is never answered: set drop, or a status and retry_after, not both")
+	case f.Status == 0 && f.RetryAfter == 0 && f.Latency == 0 && !f.Drop:
+		return bad("status", "Status", "the fault does nothing: give it a status, a retry_after, a latency or drop")
+	}
+	return nil
 }
 
 func (e *faultEntry) active() ActiveFault {

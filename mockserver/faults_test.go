@@ -1,7 +1,9 @@
 package mockserver_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -266,7 +268,7 @@ func TestFailIsSafeWhileRequestsAreInFlight(t *testing.T) {
 			default:
 			}
 			f.srv.Fail(mockserver.Fault{Path: "/api/users/u/interviews", Status: 500, Times: 3})
-			f.srv.Fail(mockserver.Fault{Path: "/never", Times: -1})
+			f.srv.Fail(mockserver.Fault{Path: "/never", Status: 500, Times: -1})
 			f.srv.ClearFaults()
 		}
 	}()
@@ -299,5 +301,85 @@ func TestFailRefusesBadStatus(t *testing.T) {
 			}()
 			srv.Fail(mockserver.Fault{Status: status})
 		}()
+	}
+}
+
+// A fault that could never fire, or that would do nothing but spend a
+// request, is a mistake in the test: Fail panics naming the field, the
+// control plane answers 400 naming it, and a snapshot holding one is
+// refused. One check serves all three.
+func TestFailRefusesFaultsThatCannotFire(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		fault mockserver.Fault
+		json  string // the same fault for POST /_mock/faults
+		field string // the field the control plane names
+	}{
+		{"path without a leading slash", mockserver.Fault{Path: "api/", Status: 503}, `{"path":"api/","status":503}`, "path"},
+		{"the control plane's path", mockserver.Fault{Path: "/_mock/reset", Status: 503}, `{"path":"/_mock/reset","status":503}`, "path"},
+		{"the control plane's root", mockserver.Fault{Path: "/_mock", Status: 503}, `{"path":"/_mock","status":503}`, "path"},
+		{"a misspelt method", mockserver.Fault{Method: "GTE", Status: 503}, `{"method":"GTE","status":503}`, "method"},
+		{"not a method", mockserver.Fault{Method: "FOO BAR", Status: 503}, `{"method":"FOO BAR","status":503}`, "method"},
+		{"a method no API route takes", mockserver.Fault{Method: "PUT", Status: 503}, `{"method":"PUT","status":503}`, "method"},
+		{"no effect", mockserver.Fault{}, `{}`, "status"},
+		{"no effect, several times", mockserver.Fault{Path: "/api/", Times: -1}, `{"path":"/api/","times":-1}`, "status"},
+		{"a status on a dropped request", mockserver.Fault{Status: 503, Drop: true}, `{"status":503,"drop":true}`, "drop"},
+		{"Retry-After on a dropped request", mockserver.Fault{RetryAfter: time.Second, Drop: true}, `{"retry_after":"1s","drop":true}`, "drop"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := mockserver.New()
+			defer srv.Close()
+			func() {
+				defer func() {
+					msg, _ := recover().(string)
+					if goField := "Fault." + map[string]string{"path": "Path", "method": "Method", "status": "Status", "drop": "Drop"}[c.field] + ": "; !strings.Contains(msg, goField) {
+						t.Errorf("Fail(%+v) panicked with %q; want a message naming %s", c.fault, msg, goField)
+					}
+				}()
+				srv.Fail(c.fault)
+			}()
+			a := raw(t, srv, "POST", "/_mock/faults", c.json)
+			wantControlError(t, a, 400, c.field+": ")
+			if n := len(srv.Faults()); n != 0 {
+				t.Errorf("%d faults registered after a refused one", n)
+			}
+			var snap bytes.Buffer
+			if err := srv.Snapshot(&snap); err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(snap.Bytes(), &m); err != nil {
+				t.Fatal(err)
+			}
+			var sf map[string]any
+			if err := json.Unmarshal([]byte(c.json), &sf); err != nil {
+				t.Fatal(err)
+			}
+			delete(sf, "times")
+			sf["id"], sf["remaining"] = 1, 1
+			m["faults"], m["last_fault_id"] = []any{sf}, 1
+			b, _ := json.Marshal(m)
+			if err := srv.Restore(bytes.NewReader(b)); err == nil || !strings.Contains(err.Error(), "faults[0]."+c.field+": ") {
+				t.Errorf("Restore of a snapshot holding it: %v; want an error naming faults[0].%s", err, c.field)
+			}
+		})
+	}
+	// What can fire is taken: any letter case, HEAD (GET routes take it),
+	// a path of no route (answered 404 unless faulted), Retry-After alone.
+	srv := mockserver.New(mockserver.WithoutListener())
+	defer srv.Close()
+	for _, f := range []mockserver.Fault{
+		{Method: "get", Path: "/api/", Status: 503},
+		{Method: "HEAD", Latency: time.Millisecond},
+		{Method: "patch", Path: "/v1/", Drop: true},
+		{Method: "DELETE", Status: 500},
+		{Path: "/nowhere", Status: 500},
+		{Path: "/_mockery", Status: 500},
+		{RetryAfter: time.Second},
+	} {
+		srv.Fail(f)
+	}
+	if n := len(srv.Faults()); n != 7 {
+		t.Errorf("%d faults registered; want 7", n)
 	}
 }

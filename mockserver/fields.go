@@ -22,8 +22,8 @@ import (
 //	item   := name [ "{" list "}" ]
 //	name   := 1*( ALPHA / DIGIT / "_" / "-" )
 //
-// No white space, no empty items or braces. Braces on a field that is not
-// a reference are 400: of the fake's resources, only an API key's
+// No white space, no empty items or braces, no name twice in one list.
+// Braces on a field that is not a reference are 400: of the fake's resources, only an API key's
 // "partner" is one.
 
 // fieldSel is one selected field and, for a nested object, its selection.
@@ -110,15 +110,22 @@ func isNameByte(c byte) bool {
 }
 
 // fieldMask turns a selection into a set of a resource's fields (bit i:
-// names[i]), refusing a name the resource does not have. A braced
-// selection goes to expand, which resolves it or refuses it; with expand
-// nil the resource has no references, and every brace is refused.
+// names[i]), refusing a name the resource does not have and a name given
+// twice in one list (with or without braces: "id,id", "partner{id},partner"
+// and "partner{id,id}" are all refused, as one selection could not say
+// which was meant). A braced selection goes to expand, which resolves it
+// or refuses it; with expand nil the resource has no references, and every
+// brace is refused. Every fields-schema, of every resource and at every
+// level, is resolved here.
 func fieldMask(resource string, names []string, sels []fieldSel, expand func(fieldSel) error) (uint32, error) {
 	var mask uint32
 	for _, sel := range sels {
 		i := slices.Index(names, sel.name)
 		if i < 0 {
 			return 0, fmt.Errorf("fields-schema names %q, which %s does not have", sel.name, resource)
+		}
+		if mask&(1<<i) != 0 {
+			return 0, fmt.Errorf("fields-schema names %q twice", sel.name)
 		}
 		if sel.sub != nil {
 			if expand == nil {

@@ -37,7 +37,7 @@ func TestParseFieldsSchema(t *testing.T) {
 }
 
 func TestKeyFieldMask(t *testing.T) {
-	sels, _ := parseFieldsSchema("removed,id,id")
+	sels, _ := parseFieldsSchema("removed,id")
 	if sel, err := keyFields(sels); err != nil || sel.mask != 1<<keyRemoved|1<<keyID || sel.partner != 0 {
 		t.Errorf("selection %+v, %v", sel, err)
 	}
@@ -45,7 +45,8 @@ func TestKeyFieldMask(t *testing.T) {
 	if sel, err := keyFields(sels); err != nil || sel.mask != 1<<keyID|1<<keyPartner || sel.partner != 1<<partnerName|1<<partnerID {
 		t.Errorf("expanded selection %+v, %v", sel, err)
 	}
-	for _, bad := range []string{"id{x}", "secret", "ID", "partner{secret}", "partner{contact{email}}", "name{id}"} {
+	for _, bad := range []string{"id{x}", "secret", "ID", "partner{secret}", "partner{contact{email}}", "name{id}",
+		"removed,id,id", "partner{id},partner", "partner,partner{id}", "partner{id,id}"} {
 		sels, _ := parseFieldsSchema(bad)
 		if _, err := keyFields(sels); err == nil {
 			t.Errorf("%q accepted", bad)

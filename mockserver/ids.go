@@ -19,7 +19,9 @@ import (
 // than the time they were made. [Server.Reset] does not rewind the generator: what a
 // fake hands out after a Reset continues the sequence, so that no id, key
 // or event id is ever handed out twice by one fake. Without WithSeed the
-// values come from crypto/rand.
+// values come from crypto/rand. Times are not made reproducible: the clock
+// runs in real time from its start, so created_at and expires_at differ
+// from run to run by how long the calls took.
 func WithSeed(seed int64) Option {
 	return func(c *config) { c.seed, c.seeded = seed, true }
 }

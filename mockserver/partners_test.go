@@ -102,7 +102,7 @@ func TestPartnerFieldsSchema(t *testing.T) {
 	if d := cmp.Diff([]string{"channels", "contact", "created_at", "desc", "director", "id", "legal", "media", "name", "removed", "roles", "tags", "updated_at"}, names); d != "" {
 		t.Errorf("partner fields (-want +got):\n%s", d)
 	}
-	for _, bad := range []string{"nope", "id{x}", "contact{email}", "name,", "user"} {
+	for _, bad := range []string{"nope", "id{x}", "contact{email}", "name,", "user", "id,id", "name,id,name"} {
 		for _, path := range []string{"/v1/resources/partners", "/v1/resources/partners/" + f.p.ID} {
 			a := raw(t, f.srv, "GET", path+"?fields-schema="+url.QueryEscape(bad), "", auth...)
 			if a.status != 400 || decodeV1Error(t, a).Error != "HTTPBadRequest" {

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -67,7 +68,7 @@ func (s *Server) routes() []route {
 		{"DELETE /_mock/requests", controlPlane, s.controlClearRequests},
 		{"GET /_mock/deliveries", controlPlane, s.controlDeliveries},
 		{"GET /_mock/state", controlPlane, s.controlGetState},
-		{"PUT /_mock/state", controlPlane, s.controlPutState},
+		{"PUT /_mock/state", snapshotUpload, s.controlPutState},
 		{"GET /_mock/openapi.json", controlPlane, s.controlOpenAPI},
 		{"/_mock/", controlPlane, notFound},
 
@@ -87,7 +88,8 @@ type route struct {
 // (faults come before authentication); then the API key, when the surface
 // takes one (401 without a valid one); then the method (405 with Allow);
 // then, on TicketsCloud, the Accept header (406); then the body (413 over
-// the surface's cap, 1 MiB unless it says otherwise).
+// the cap of the route's surface, 1 MiB unless it says otherwise, read no
+// further than the cap).
 //
 // The fake's own control plane is a surface too (controlPlane): neither
 // journaled nor faulted, and authenticated by the admin token when one is
@@ -100,6 +102,26 @@ type surface struct {
 	auth    func(*Server, *http.Request) (*partner, bool)
 	tracked bool  // journaled and open to faults
 	maxBody int64 // the largest request body taken; 0: maxBodyBytes
+	// variantOf, when set, is the surface this one is a variant of,
+	// differing only in maxBody: the routes of one path may mix the two,
+	// as the body cap is applied once the method has chosen the route.
+	variantOf *surface
+}
+
+// root is the surface sf is a variant of, or sf itself.
+func (sf *surface) root() *surface {
+	if sf.variantOf != nil {
+		return sf.variantOf
+	}
+	return sf
+}
+
+// bodyCap is the largest request body a route of sf takes.
+func (sf *surface) bodyCap() int64 {
+	if sf.maxBody == 0 {
+		return maxBodyBytes
+	}
+	return sf.maxBody
 }
 
 var (
@@ -117,26 +139,27 @@ var (
 // beside "POST /api/users/{partner_id}").
 type pathRoutes struct {
 	s       *Server
-	surface *surface
-	methods []methodRoute   // in table order
-	any     func(*exchange) // the handler of every method, or nil
-	allow   string          // the Allow header of a 405
+	surface *surface      // the root of its routes' surfaces
+	methods []methodRoute // in table order
+	any     *methodRoute  // the route of every method, or nil
+	allow   string        // the Allow header of a 405
 }
 
 type methodRoute struct {
-	method string
-	handle func(*exchange)
+	method  string
+	handle  func(*exchange)
+	maxBody int64 // the route's surface's body cap
 }
 
-// handler returns the handler of method, or nil when the path does not
-// take it. HEAD is answered as GET, without the body.
-func (pr *pathRoutes) handler(method string) func(*exchange) {
+// route returns the route of method, or nil when the path does not take
+// it. HEAD is answered as GET, without the body.
+func (pr *pathRoutes) route(method string) *methodRoute {
 	if pr.any != nil {
 		return pr.any
 	}
-	for _, m := range pr.methods {
-		if m.method == method || method == http.MethodHead && m.method == http.MethodGet {
-			return m.handle
+	for i := range pr.methods {
+		if m := &pr.methods[i]; m.method == method || method == http.MethodHead && m.method == http.MethodGet {
+			return m
 		}
 	}
 	return nil
@@ -157,6 +180,9 @@ type subtree struct {
 type router struct {
 	mux      *http.ServeMux
 	subtrees []subtree // longest prefix first
+	// apiMethods are the methods the routes open to faults take (HEAD
+	// with GET), in table order: the methods a Fault may name.
+	apiMethods []string
 }
 
 // newRouter installs the route table on a ServeMux: one pattern per path,
@@ -176,18 +202,25 @@ func (s *Server) newRouter(routes []route) *router {
 		}
 		pr := byPath[path]
 		if pr == nil {
-			pr = &pathRoutes{s: s, surface: r.surface}
+			pr = &pathRoutes{s: s, surface: r.surface.root()}
 			byPath[path] = pr
 			paths = append(paths, path)
 		}
-		if pr.surface != r.surface {
+		if pr.surface != r.surface.root() {
 			panic("mockserver: the routes of " + path + " have different surfaces")
 		}
+		mr := methodRoute{method, r.handle, r.surface.bodyCap()}
 		if method == "" {
-			pr.any = r.handle
+			pr.any = &mr
 			continue
 		}
-		pr.methods = append(pr.methods, methodRoute{method, r.handle})
+		if r.surface.tracked {
+			rt.addAPIMethod(method)
+			if method == http.MethodGet {
+				rt.addAPIMethod(http.MethodHead)
+			}
+		}
+		pr.methods = append(pr.methods, mr)
 		if pr.allow != "" {
 			pr.allow += ", "
 		}
@@ -208,6 +241,12 @@ func (s *Server) newRouter(routes []route) *router {
 	}
 	sort.SliceStable(rt.subtrees, func(i, j int) bool { return len(rt.subtrees[i].prefix) > len(rt.subtrees[j].prefix) })
 	return rt
+}
+
+func (rt *router) addAPIMethod(m string) {
+	if !slices.Contains(rt.apiMethods, m) {
+		rt.apiMethods = append(rt.apiMethods, m)
+	}
 }
 
 // serve is the fake's handler. A path that is not in canonical form (empty,

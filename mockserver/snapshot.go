@@ -464,11 +464,10 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 	for i, sf := range snap.Faults {
 		at := fmt.Sprintf("faults[%d]", i)
 		f := Fault{Method: sf.Method, Path: sf.Path, Status: sf.Status, RetryAfter: time.Duration(sf.RetryAfter), Latency: time.Duration(sf.Latency), Drop: sf.Drop}
+		if err := s.checkFault(f); err != nil {
+			return nil, fmt.Errorf("%s.%s", at, err.(*faultError).controlMessage())
+		}
 		switch {
-		case f.Status != 0 && (f.Status < 200 || f.Status > 599):
-			return nil, fmt.Errorf("%s.status: %d is not 0 or an HTTP status from 200 to 599", at, f.Status)
-		case f.RetryAfter < 0 || f.Latency < 0:
-			return nil, fmt.Errorf("%s: negative retry_after or latency", at)
 		case sf.Remaining == 0 || sf.Remaining < -1:
 			return nil, fmt.Errorf("%s.remaining: %d is neither a count of uses left nor -1 (unlimited)", at, sf.Remaining)
 		case sf.ID < 1 || sf.ID > snap.LastFaultID:

@@ -11,7 +11,8 @@
 //	-partner ORG         add a partner for organization ORG; repeatable;
 //	                     ORG:anonymous also lets it create anonymous users
 //	-seed N              make ids, keys, tokens and event ids reproducible: the
-//	                     same flags print the same lines
+//	                     same flags print the same lines (times are not: the
+//	                     clock runs in real time from its start)
 //	-start-time RFC3339  the fake's clock starts there (default: now)
 //	-journal-size N      keep the last N requests in the journal (default 10000)
 //	-webhook ORG=URL     send ORG's webhook events to URL; repeatable

@@ -85,17 +85,33 @@ func (sf *stateFile) save() error {
 
 // keepSaved saves the state after every change, at most once per
 // saveSpacing, until ctx ends; then it closes done. A failed save is
-// reported and tried again at the next change.
+// tried again every saveSpacing, change or no change, until one succeeds,
+// so that the file is never left behind the fake once the cause (a full
+// disk, a directory briefly gone) clears. The first failure of a run of
+// them is reported, and so is the save that ends it.
 func (sf *stateFile) keepSaved(ctx context.Context, stderr io.Writer, done chan<- struct{}) {
 	defer close(done)
+	failing := false // the last save failed
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-sf.srv.Changes():
+		if !failing {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sf.srv.Changes():
+			}
+		} else {
+			select { // this save takes any change since the last one too
+			case <-sf.srv.Changes():
+			default:
+			}
 		}
-		if err := sf.save(); err != nil {
-			fmt.Fprintf(stderr, "partnerapi-mock: saving -state %s: %v\n", sf.path, err)
+		switch err := sf.save(); {
+		case err != nil && !failing:
+			failing = true
+			fmt.Fprintf(stderr, "partnerapi-mock: saving -state %s: %v (tried again every %v until it succeeds)\n", sf.path, err, saveSpacing)
+		case err == nil && failing:
+			failing = false
+			fmt.Fprintf(stderr, "partnerapi-mock: -state %s saved again\n", sf.path)
 		}
 		select {
 		case <-ctx.Done():

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
 // A restart with -state finds everything the first run held, and prints
@@ -131,5 +134,41 @@ func TestStateFileRefusedAndKept(t *testing.T) {
 	nowhere := filepath.Join(dir, "no-such-dir", "state.json")
 	if code := run([]string{"-addr", "127.0.0.1:0", "-state", nowhere}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), nowhere) {
 		t.Errorf("unwritable path: exit %d, %q", code, stderr.String())
+	}
+}
+
+// A save that fails (here: the state file's directory is gone) is tried
+// again on the next tick, with no further change to prompt it, until it
+// succeeds: the file catches up within a second of the write error
+// clearing, and the failure is reported once, then its end.
+func TestStateSaveRetriedWithoutAChange(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	path := filepath.Join(dir, "state.json")
+	srv := mockserver.New(mockserver.WithoutListener())
+	defer srv.Close()
+	sf := &stateFile{path: path, srv: srv}
+	var stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go sf.keepSaved(ctx, &stderr, done)
+	defer func() { cancel(); <-done }()
+
+	srv.AddPartner("acme") // the one change: no other comes after it
+	waitUntil(t, "the failed save reported", func() bool { return strings.Contains(stderr.String(), "saving -state") })
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the state file written once its directory exists", func() bool {
+		b, err := os.ReadFile(path)
+		return err == nil && bytes.Contains(b, []byte(`"org":"acme"`))
+	})
+	cancel()
+	<-done
+	out := stderr.String()
+	if n := strings.Count(out, "saving -state"); n != 1 {
+		t.Errorf("the failure reported %d times; want once while it lasts:\n%s", n, out)
+	}
+	if !strings.Contains(out, "-state "+path+" saved again") {
+		t.Errorf("stderr does not say the state was saved again:\n%s", out)
 	}
 }
