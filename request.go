@@ -240,9 +240,9 @@ func (c *client) decodeBody(resp *http.Response, out any) (problem string, cause
 	case errors.As(err, &typeErr):
 		// Its text names this package's Go types, which tell a caller nothing.
 		if typeErr.Field == "" {
-			return fmt.Sprintf("the answer is a JSON %s, not the documented shape", typeErr.Value), err
+			return fmt.Sprintf("decoding the response: it is a JSON %s, not the documented shape", typeErr.Value), err
 		}
-		return fmt.Sprintf("%q is a JSON %s, not the documented type", typeErr.Field, typeErr.Value), err
+		return fmt.Sprintf("decoding the response: %q is a JSON %s, not the documented type", typeErr.Field, typeErr.Value), err
 	case err == io.EOF:
 		return "an empty body", err
 	case err != nil:
