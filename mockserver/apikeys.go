@@ -35,9 +35,9 @@ import (
 //   - Bodies are JSON objects; unknown or read-only fields ("key",
 //     "removed", …), a non-string name, or a blank name are 400.
 //   - ids and fields-schema that are malformed, name an unknown field or
-//     name one field twice are 400; so are braces on any field but "partner", the one reference a
-//     key has, which they expand into the partner's selected fields. Other
-//     query parameters are ignored.
+//     name one field twice are 400; so are braces on any field but
+//     "partner", the one reference a key has, which they expand into the
+//     partner's selected fields. Other query parameters are ignored.
 
 // apiKey is one TicketsCloud API key.
 type apiKey struct {
