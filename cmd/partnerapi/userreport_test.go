@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,35 +9,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
-
-// reportFixture is a fake with users in known places: ann (3 Fast Track
-// steps, two interviews, one completed), bob (nothing), a user with a
-// formula-like name cannot exist (invalid id), zed is not on the fake.
-func reportFixture(t *testing.T) (*fixture, time.Time) {
-	t.Helper()
-	f := newFixture(t)
-	for _, id := range []string{"ann", "bob", "cy"} {
-		f.createUser(t, id)
-	}
-	if err := f.srv.SetProgress(f.p, "ann", "Fast Track", 1, 2, 3); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.srv.SetProgress(f.p, "cy", "Mastery Track", 1, 2, 3, 4, 5, 6, 7, 8); err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 10, 7, 9, 30, 0, 0, time.UTC)
-	for i, done := range []bool{true, false} {
-		iv := partnerapi.Interview{Title: "Practice", Completed: done, CreatedAt: at, UpdatedAt: at.Add(time.Duration(i) * 24 * time.Hour)}
-		if _, err := f.srv.AddInterview(f.p, "ann", iv); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return f, at
-}
 
 // reportRosterCSV has every kind of row: good ones, a bad partner_id, a
 // formula, a user the fake does not have, a malformed line, blank lines.
@@ -51,15 +24,6 @@ const reportRosterCSV = "\uFEFFEmail,PARTNER_ID,team\r\n" + // 1
 	"z@example.com,zed,E\r\n" + // 7: not on the fake
 	"w@example.com,\"unclosed,F\r\n" + // 8: malformed
 	"c@example.com,cy,G\r\n" // 9
-
-func readCSV(t *testing.T, s string) [][]string {
-	t.Helper()
-	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
-	if err != nil {
-		t.Fatalf("stdout is not CSV: %v\n%s", err, s)
-	}
-	return recs
-}
 
 func TestReportCSV(t *testing.T) {
 	f, at := reportFixture(t)
@@ -184,26 +148,6 @@ func TestReportJSON(t *testing.T) {
 	wantCode(t, r, 0)
 	if strings.TrimSpace(r.stdout) != "[]" {
 		t.Errorf("an empty roster: %q", r.stdout)
-	}
-}
-
-// stdin takes a roster CSV or a list of partner_ids, one a line.
-func TestReportStdin(t *testing.T) {
-	f, _ := reportFixture(t)
-	r := runCLI(t, f.env, f.secrets(), "ann\n\n  bob  \nnobody\nbad id\n", "users", "report", "-")
-	wantCode(t, r, 1)
-	got := readCSV(t, r.stdout)
-	var summary []string
-	for _, row := range got[1:] {
-		summary = append(summary, row[0]+"@"+row[len(row)-1]+" "+strconv.FormatBool(row[len(row)-2] == ""))
-	}
-	if diff := cmp.Diff([]string{"ann@1 true", "bob@3 true", "nobody@4 false", "bad id@5 false"}, summary); diff != "" {
-		t.Errorf("rows (-want +got):\n%s", diff)
-	}
-	r = runCLI(t, f.env, f.secrets(), "partner_id,name\ncy,Cy\n", "users", "report", "-")
-	wantCode(t, r, 0)
-	if got := readCSV(t, r.stdout); len(got) != 2 || got[1][0] != "cy" || got[1][3] != "1.00" {
-		t.Errorf("a roster on stdin: %q", got)
 	}
 }
 
