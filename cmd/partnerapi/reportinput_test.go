@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/partnerapi/go-partnerapi/partnerid"
 )
 
 // readInput reads content as the roster of users report and returns its
@@ -53,6 +54,24 @@ func TestReportStdin(t *testing.T) {
 	}
 }
 
+// On stdin as in a file, a list's line is an id: one shaped like a
+// formula fails validation, named in the error, and its partner_id cell
+// is written formula-safe.
+func TestReportStdinFormulaLine(t *testing.T) {
+	f, _ := reportFixture(t)
+	r := runCLI(t, f.env, f.secrets(), "ann\n=HYPERLINK(\"x\")\n", "users", "report", "-")
+	wantCode(t, r, 1)
+	got := readCSV(t, r.stdout)
+	if len(got) != 3 {
+		t.Fatalf("%d CSV rows, want a header and 2:\n%s", len(got), r.stdout)
+	}
+	row := got[2]
+	want := []string{`'=HYPERLINK("x")`, `invalid partner_id "=HYPERLINK(\"x\")": byte '=' at index 0 is not allowed; only 0-9, a-z, A-Z, '-' and '_' are (--derive-ids turns such ids into valid ones)`, "2"}
+	if diff := cmp.Diff(want, []string{row[0], row[len(row)-2], row[len(row)-1]}); diff != "" {
+		t.Errorf("the formula's row (-want +got):\n%s", diff)
+	}
+}
+
 // The first line tells the roster's kind: a header naming partner_id (in
 // any letter case) is a roster CSV, whose other columns are ignored;
 // anything else starts a list of partner_ids. rows counts the rows, blank
@@ -71,6 +90,42 @@ func TestReportInputKind(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"1:ann:ann", "3:bob:bob"}, rows); diff != "" {
 		t.Errorf("a list (-want +got):\n%s", diff)
+	}
+}
+
+// In a list, a line is a partner_id as it stands, not a CSV record: a
+// line with quotes or commas is an id that fails validation, named in the
+// error, and --derive-ids turns it into a valid one like any other.
+func TestReportInputLineIsAnID(t *testing.T) {
+	const list = "ann\n=HYPERLINK(\"x\")\n\"bob\"\nx,y\n"
+	invalid := func(id string, b byte, at int) string {
+		return strconv.Quote(id) + ": byte " + strconv.QuoteRune(rune(b)) + " at index " + strconv.Itoa(at) +
+			" is not allowed; only 0-9, a-z, A-Z, '-' and '_' are (--derive-ids turns such ids into valid ones)"
+	}
+	_, rows := readInput(t, list, false)
+	want := []string{
+		"1:ann:ann",
+		`2:=HYPERLINK("x")!invalid partner_id ` + invalid(`=HYPERLINK("x")`, '=', 0),
+		`3:"bob"!invalid partner_id ` + invalid(`"bob"`, '"', 0),
+		"4:x,y!invalid partner_id " + invalid("x,y", ',', 1),
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	_, rows = readInput(t, list, true)
+	want = []string{"1:ann:ann", `2:=HYPERLINK("x"):` + partnerid.Derive(`=HYPERLINK("x")`), `3:"bob":` + partnerid.Derive(`"bob"`), "4:x,y:" + partnerid.Derive("x,y")}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("--derive-ids (-want +got):\n%s", diff)
+	}
+}
+
+// A line of a list longer than a row may be fails on its own, without
+// its bytes as the id; the lines after it are read.
+func TestReportInputLineTooLong(t *testing.T) {
+	_, rows := readInput(t, "ann\n"+strings.Repeat("x", maxRecordBytes+10)+"\nbob\n", false)
+	want := []string{"1:ann:ann", "2:!the line is 1.0 MiB long; a row may have at most 1.0 MiB (is this the right file?)", "3:bob:bob"}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
