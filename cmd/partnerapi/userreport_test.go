@@ -264,34 +264,6 @@ func TestReportHTML(t *testing.T) {
 	}
 }
 
-// --mock seeds every user of the roster with demo data drawn from its id:
-// the same roster gives the same report, run after run.
-func TestReportMockIsReproducible(t *testing.T) {
-	roster := writeFile(t, "partner_id\nanita-borg\nbad id\ngrace-hopper\nlinus-t\n")
-	var outs []string
-	for range 2 {
-		r := runCLI(t, nil, nil, "", "--mock", "users", "report", roster, "--interviews")
-		wantCode(t, r, 1)
-		outs = append(outs, r.stdout)
-	}
-	if outs[0] != outs[1] {
-		t.Fatalf("two runs differ:\n%s\n%s", outs[0], outs[1])
-	}
-	got := readCSV(t, outs[0])
-	if len(got) != 5 || got[2][0] != "bad id" || got[2][len(got[2])-2] == "" {
-		t.Fatalf("rows %q", got)
-	}
-	loaded := 0
-	for _, row := range got[1:] {
-		if row[len(row)-2] == "" {
-			loaded++
-		}
-	}
-	if loaded != 3 {
-		t.Errorf("%d users loaded, want the 3 valid ids", loaded)
-	}
-}
-
 // On a terminal the report draws a bar redrawn in place; stdout, a file,
 // still gets the CSV.
 func TestReportProgressBarOnTerminal(t *testing.T) {
