@@ -67,7 +67,15 @@ func printOverview(w io.Writer, cmds []*command) {
 	global := flag.NewFlagSet("global", flag.ContinueOnError)
 	var o options
 	registerSettings(global, &o.settings, connUsers|connKeys)
-	global.BoolVar(&o.json, "json", false, "(reads and users sync) "+jsonUsage)
+	var withJSON []string // the commands listed that have --json
+	for _, c := range cmds {
+		if c.json {
+			withJSON = append(withJSON, strings.Join(c.words, " "))
+		}
+	}
+	if len(withJSON) > 0 {
+		global.BoolVar(&o.json, "json", false, "("+strings.Join(withJSON, ", ")+") "+jsonUsage)
+	}
 	printFlags(w, global)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags may come before or after arguments; -- ends them. Results go to stdout,")
