@@ -25,6 +25,14 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
+// rowCount counts n roster rows in words: "1 row", "2 rows".
+func rowCount(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
 // newTable returns a tabwriter for aligned columns; Flush it when done.
 func newTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

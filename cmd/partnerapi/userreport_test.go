@@ -308,3 +308,18 @@ func TestReportTimeoutWritesWhatItHas(t *testing.T) {
 		t.Errorf("the page is not marked incomplete:\n%.1500s", b)
 	}
 }
+
+// One row is "1 row", in the closing line and in the error.
+func TestReportOneRow(t *testing.T) {
+	f, _ := reportFixture(t)
+	r := f.run(t, "users", "report", writeFile(t, "partner_id\nann\n"))
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stderr, "users report: 1 row: 1 loaded, 0 failed\n") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	r = f.run(t, "users", "report", writeFile(t, "partner_id\nzed\n"))
+	wantCode(t, r, 1)
+	if line := lines(r.stderr); len(line) == 0 || line[len(line)-1] != "partnerapi: users report: 1 of 1 row failed (each failed row says why)" {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}
