@@ -14,6 +14,7 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
@@ -398,22 +399,6 @@ func TestReportEndedContext(t *testing.T) {
 	}
 }
 
-// goroutinesBack waits until no more goroutines run than before, failing
-// the test with every goroutine's stack if that does not happen within a
-// generous deadline. Abandoned requests end on both sides of the loopback
-// socket a moment after the call that abandoned them returns.
-func goroutinesBack(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // Breaking out of the loop interrupts the requests in flight at once (the
 // fake holds them for an hour), reads no further id, sends nothing more,
 // and leaves no goroutine behind.
@@ -458,7 +443,7 @@ func TestReportBreakStopsEveryWorker(t *testing.T) {
 	if limit := 1 + 2*conc; read > limit {
 		t.Errorf("%d ids read; want at most %d, the window", read, limit)
 	}
-	goroutinesBack(t, before)
+	testenv.GoroutinesBack(t, before)
 	if got := len(srv.Requests()); got != sent || pulled != read {
 		t.Errorf("after the break: %d more requests, %d more ids read", got-sent, pulled-read)
 	}
@@ -507,7 +492,7 @@ func TestReportPanicsReachTheCaller(t *testing.T) {
 	}); got != "loop body broke" {
 		t.Errorf("recovered %v, want the loop body's panic", got)
 	}
-	goroutinesBack(t, before)
+	testenv.GoroutinesBack(t, before)
 
 	broken := func(yield func(string) bool) {
 		for id := range numbered("p", 40) {
@@ -525,7 +510,7 @@ func TestReportPanicsReachTheCaller(t *testing.T) {
 	}); got != "roster source broke" {
 		t.Errorf("recovered %v, want the iterator's panic", got)
 	}
-	goroutinesBack(t, before)
+	testenv.GoroutinesBack(t, before)
 
 	tr.n.Store(0)
 	tr.panicAt = 5
@@ -535,7 +520,7 @@ func TestReportPanicsReachTheCaller(t *testing.T) {
 	}); got != "transport broke" {
 		t.Errorf("recovered %v, want the transport's panic on the caller's goroutine", got)
 	}
-	goroutinesBack(t, before)
+	testenv.GoroutinesBack(t, before)
 
 	// The client is still usable.
 	tr.panicAt = -1

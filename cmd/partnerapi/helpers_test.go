@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -388,4 +389,39 @@ func checkSelfContained(t *testing.T, html string) {
 			t.Errorf("the page refers to something else: %q", ref)
 		}
 	}
+}
+
+// reportFixture is a fake with users in known places: ann (3 Fast Track
+// steps, two interviews, one completed), bob (nothing), a user with a
+// formula-like name cannot exist (invalid id), zed is not on the fake.
+func reportFixture(t *testing.T) (*fixture, time.Time) {
+	t.Helper()
+	f := newFixture(t)
+	for _, id := range []string{"ann", "bob", "cy"} {
+		f.createUser(t, id)
+	}
+	if err := f.srv.SetProgress(f.p, "ann", "Fast Track", 1, 2, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.SetProgress(f.p, "cy", "Mastery Track", 1, 2, 3, 4, 5, 6, 7, 8); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 10, 7, 9, 30, 0, 0, time.UTC)
+	for i, done := range []bool{true, false} {
+		iv := partnerapi.Interview{Title: "Practice", Completed: done, CreatedAt: at, UpdatedAt: at.Add(time.Duration(i) * 24 * time.Hour)}
+		if _, err := f.srv.AddInterview(f.p, "ann", iv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f, at
+}
+
+// readCSV parses stdout, which must be CSV.
+func readCSV(t *testing.T, s string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil {
+		t.Fatalf("stdout is not CSV: %v\n%s", err, s)
+	}
+	return recs
 }

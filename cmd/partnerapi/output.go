@@ -25,6 +25,14 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
+// rowCount counts n roster rows in words: "1 row", "2 rows".
+func rowCount(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
 // newTable returns a tabwriter for aligned columns; Flush it when done.
 func newTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -67,7 +75,15 @@ func printOverview(w io.Writer, cmds []*command) {
 	global := flag.NewFlagSet("global", flag.ContinueOnError)
 	var o options
 	registerSettings(global, &o.settings, connUsers|connKeys)
-	global.BoolVar(&o.json, "json", false, "(reads and users sync) "+jsonUsage)
+	var withJSON []string // the commands listed that have --json
+	for _, c := range cmds {
+		if c.json {
+			withJSON = append(withJSON, strings.Join(c.words, " "))
+		}
+	}
+	if len(withJSON) > 0 {
+		global.BoolVar(&o.json, "json", false, "("+strings.Join(withJSON, ", ")+") "+jsonUsage)
+	}
 	printFlags(w, global)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags may come before or after arguments; -- ends them. Results go to stdout,")

@@ -38,3 +38,28 @@ func TestHelpSpellsFlagsWithTwoDashes(t *testing.T) {
 		}
 	}
 }
+
+// The overview's --json names the commands it lists that have --json, and
+// no other.
+func TestHelpJSONNamesItsCommands(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--help"}, "(users sync, users report, users tracks, users interviews, keys list) "},
+		{[]string{"users", "--help"}, "(users sync, users report, users tracks, users interviews) "},
+		{[]string{"keys", "--help"}, "(keys list) "},
+	} {
+		var stdout, stderr bytes.Buffer
+		run(tc.args, strings.NewReader(""), &stdout, &stderr)
+		var line string
+		for _, l := range strings.Split(stdout.String(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "--json ") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, tc.want+jsonUsage) {
+			t.Errorf("%v: the --json line %q, want it to say %q", tc.args, line, tc.want)
+		}
+	}
+}

@@ -10,8 +10,10 @@ import (
 // reportInput is the roster of users report: a roster CSV (the one users
 // sync reads: a header row naming partner_id, other columns ignored) or a
 // list of partner_ids, one a line. Which one is told by the first line:
-// a roster's header names a column partner_id. It is read again for each
-// pass, never held in memory.
+// a roster's header names a column partner_id. In a list, a line is an id
+// as it stands, spaces around it aside, not a CSV record: quotes and
+// commas are the id's (and fail its validation, unless --derive-ids).
+// It is read again for each pass, never held in memory.
 type reportInput struct {
 	f      io.ReadSeeker
 	csv    bool // a roster CSV; false: one partner_id a line
@@ -69,27 +71,23 @@ func (in *reportInput) each(fn func(inputRow) bool) error {
 	if _, err := in.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	rr := newRecordReader(in.f)
+	lines := newRecordReader(in.f)
 	for {
-		rec, err := rr.Read()
+		l, err := lines.nextLine()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("users report: reading the roster: %w", err)
 		}
-		if rec.Err == nil && isBlank(rec.Fields) {
-			continue
-		}
-		row := rosterRow{Line: rec.Line}
-		if len(rec.Fields) > 0 {
-			row.PartnerID = strings.TrimSpace(rec.Fields[0])
-		}
-		switch {
-		case rec.Err != nil:
-			row.Err = fmt.Errorf("not valid CSV: %v", rec.Err)
-		case len(rec.Fields) > 1:
-			row.Err = fmt.Errorf("a line holds %d fields, not one partner_id (a roster CSV needs a header row naming partner_id)", len(rec.Fields))
+		row := rosterRow{Line: l.n}
+		if l.tooLong > 0 {
+			row.Err = tooLongError(l.tooLong, lines.maxRecord)
+		} else {
+			row.PartnerID = strings.TrimSpace(string(l.text))
+			if row.PartnerID == "" {
+				continue // a blank line
+			}
 		}
 		if !resolve(row) {
 			return nil

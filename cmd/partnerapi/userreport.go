@@ -128,7 +128,7 @@ func usersReport(ctx context.Context, inv *invocation) error {
 			if inner := errors.Unwrap(runErr); inner != nil {
 				cause = inner // without the "users report stopped: " the banner says already
 			}
-			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %d rows: %s.", run.done, in.rows, errText(cause))
+			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %s: %s.", run.done, rowCount(in.rows), errText(cause))
 		}
 		err := renderSummary(page, run.summary, time.Now())
 		switch err = errors.Join(err, page.Close()); {
@@ -141,9 +141,9 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	if runErr != nil {
 		return runErr
 	}
-	inv.say("users report: %d rows: %d loaded, %d failed", run.done, run.done-run.failed, run.failed)
+	inv.say("users report: %s: %d loaded, %d failed", rowCount(run.done), run.done-run.failed, run.failed)
 	if run.failed > 0 {
-		return &exitError{code: exitFailed, msg: fmt.Sprintf("users report: %d of %d rows failed (each failed row says why)", run.failed, run.done)}
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("users report: %d of %s failed (each failed row says why)", run.failed, rowCount(run.done))}
 	}
 	return nil
 }

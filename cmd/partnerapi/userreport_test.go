@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,35 +9,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
-
-// reportFixture is a fake with users in known places: ann (3 Fast Track
-// steps, two interviews, one completed), bob (nothing), a user with a
-// formula-like name cannot exist (invalid id), zed is not on the fake.
-func reportFixture(t *testing.T) (*fixture, time.Time) {
-	t.Helper()
-	f := newFixture(t)
-	for _, id := range []string{"ann", "bob", "cy"} {
-		f.createUser(t, id)
-	}
-	if err := f.srv.SetProgress(f.p, "ann", "Fast Track", 1, 2, 3); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.srv.SetProgress(f.p, "cy", "Mastery Track", 1, 2, 3, 4, 5, 6, 7, 8); err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 10, 7, 9, 30, 0, 0, time.UTC)
-	for i, done := range []bool{true, false} {
-		iv := partnerapi.Interview{Title: "Practice", Completed: done, CreatedAt: at, UpdatedAt: at.Add(time.Duration(i) * 24 * time.Hour)}
-		if _, err := f.srv.AddInterview(f.p, "ann", iv); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return f, at
-}
 
 // reportRosterCSV has every kind of row: good ones, a bad partner_id, a
 // formula, a user the fake does not have, a malformed line, blank lines.
@@ -51,15 +24,6 @@ const reportRosterCSV = "\uFEFFEmail,PARTNER_ID,team\r\n" + // 1
 	"z@example.com,zed,E\r\n" + // 7: not on the fake
 	"w@example.com,\"unclosed,F\r\n" + // 8: malformed
 	"c@example.com,cy,G\r\n" // 9
-
-func readCSV(t *testing.T, s string) [][]string {
-	t.Helper()
-	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
-	if err != nil {
-		t.Fatalf("stdout is not CSV: %v\n%s", err, s)
-	}
-	return recs
-}
 
 func TestReportCSV(t *testing.T) {
 	f, at := reportFixture(t)
@@ -187,26 +151,6 @@ func TestReportJSON(t *testing.T) {
 	}
 }
 
-// stdin takes a roster CSV or a list of partner_ids, one a line.
-func TestReportStdin(t *testing.T) {
-	f, _ := reportFixture(t)
-	r := runCLI(t, f.env, f.secrets(), "ann\n\n  bob  \nnobody\nbad id\n", "users", "report", "-")
-	wantCode(t, r, 1)
-	got := readCSV(t, r.stdout)
-	var summary []string
-	for _, row := range got[1:] {
-		summary = append(summary, row[0]+"@"+row[len(row)-1]+" "+strconv.FormatBool(row[len(row)-2] == ""))
-	}
-	if diff := cmp.Diff([]string{"ann@1 true", "bob@3 true", "nobody@4 false", "bad id@5 false"}, summary); diff != "" {
-		t.Errorf("rows (-want +got):\n%s", diff)
-	}
-	r = runCLI(t, f.env, f.secrets(), "partner_id,name\ncy,Cy\n", "users", "report", "-")
-	wantCode(t, r, 0)
-	if got := readCSV(t, r.stdout); len(got) != 2 || got[1][0] != "cy" || got[1][3] != "1.00" {
-		t.Errorf("a roster on stdin: %q", got)
-	}
-}
-
 // An unusable roster or flag is exit 2 with one line, before any request.
 func TestReportUsageErrors(t *testing.T) {
 	f, _ := reportFixture(t)
@@ -320,34 +264,6 @@ func TestReportHTML(t *testing.T) {
 	}
 }
 
-// --mock seeds every user of the roster with demo data drawn from its id:
-// the same roster gives the same report, run after run.
-func TestReportMockIsReproducible(t *testing.T) {
-	roster := writeFile(t, "partner_id\nanita-borg\nbad id\ngrace-hopper\nlinus-t\n")
-	var outs []string
-	for range 2 {
-		r := runCLI(t, nil, nil, "", "--mock", "users", "report", roster, "--interviews")
-		wantCode(t, r, 1)
-		outs = append(outs, r.stdout)
-	}
-	if outs[0] != outs[1] {
-		t.Fatalf("two runs differ:\n%s\n%s", outs[0], outs[1])
-	}
-	got := readCSV(t, outs[0])
-	if len(got) != 5 || got[2][0] != "bad id" || got[2][len(got[2])-2] == "" {
-		t.Fatalf("rows %q", got)
-	}
-	loaded := 0
-	for _, row := range got[1:] {
-		if row[len(row)-2] == "" {
-			loaded++
-		}
-	}
-	if loaded != 3 {
-		t.Errorf("%d users loaded, want the 3 valid ids", loaded)
-	}
-}
-
 // On a terminal the report draws a bar redrawn in place; stdout, a file,
 // still gets the CSV.
 func TestReportProgressBarOnTerminal(t *testing.T) {
@@ -390,5 +306,20 @@ func TestReportTimeoutWritesWhatItHas(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "<strong>Incomplete.</strong> The report stopped after 2 of 4 rows: context deadline exceeded.") {
 		t.Errorf("the page is not marked incomplete:\n%.1500s", b)
+	}
+}
+
+// One row is "1 row", in the closing line and in the error.
+func TestReportOneRow(t *testing.T) {
+	f, _ := reportFixture(t)
+	r := f.run(t, "users", "report", writeFile(t, "partner_id\nann\n"))
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stderr, "users report: 1 row: 1 loaded, 0 failed\n") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	r = f.run(t, "users", "report", writeFile(t, "partner_id\nzed\n"))
+	wantCode(t, r, 1)
+	if line := lines(r.stderr); len(line) == 0 || line[len(line)-1] != "partnerapi: users report: 1 of 1 row failed (each failed row says why)" {
+		t.Errorf("stderr:\n%s", r.stderr)
 	}
 }

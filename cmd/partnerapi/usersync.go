@@ -121,14 +121,14 @@ func usersSync(ctx context.Context, inv *invocation) error {
 			return err
 		}
 	} else if o.dryRun {
-		fmt.Fprintf(inv.stdout, "dry run: %d rows checked: %d ok, %d failed (%d ids derived); nothing sent\n",
-			res.Rows, res.Rows-len(res.Failed), len(res.Failed), res.Derived)
+		fmt.Fprintf(inv.stdout, "dry run: %s checked: %d ok, %d failed (%d ids derived); nothing sent\n",
+			rowCount(res.Rows), res.Rows-len(res.Failed), len(res.Failed), res.Derived)
 	} else {
-		fmt.Fprintf(inv.stdout, "users sync: %d rows: %d created, %d refreshed, %d failed (%d ids derived)\n",
-			res.Rows, res.Created, res.Refreshed, len(res.Failed), res.Derived)
+		fmt.Fprintf(inv.stdout, "users sync: %s: %d created, %d refreshed, %d failed (%d ids derived)\n",
+			rowCount(res.Rows), res.Created, res.Refreshed, len(res.Failed), res.Derived)
 	}
 	if n := len(res.Failed); n > 0 {
-		return &exitError{code: exitFailed, msg: fmt.Sprintf("users sync: %d of %d rows failed (listed above as line N)", n, res.Rows)}
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("users sync: %d of %s failed (listed above as line N)", n, rowCount(res.Rows))}
 	}
 	return nil
 }

@@ -462,3 +462,24 @@ func TestResolveRow(t *testing.T) {
 		t.Fatalf(`"anonymous" with --derive-ids: %q`, id)
 	}
 }
+
+// One row is "1 row", in the summary, the dry run's and the error.
+func TestSyncOneRow(t *testing.T) {
+	f := newFixture(t)
+	good := writeFile(t, rosterHeader+"ann,Ann,A,ann@example.com\n")
+	r := f.run(t, "users", "sync", good, "--dry-run")
+	wantCode(t, r, 0)
+	if got := strings.TrimSpace(r.stdout); got != "dry run: 1 row checked: 1 ok, 0 failed (0 ids derived); nothing sent" {
+		t.Errorf("dry run: %q", got)
+	}
+	r = f.run(t, "users", "sync", good)
+	wantCode(t, r, 0)
+	if got := strings.TrimSpace(r.stdout); got != "users sync: 1 row: 1 created, 0 refreshed, 0 failed (0 ids derived)" {
+		t.Errorf("summary: %q", got)
+	}
+	r = f.run(t, "users", "sync", writeFile(t, rosterHeader+"bad id,Ann,A,ann@example.com\n"))
+	wantCode(t, r, 1)
+	if !strings.Contains(r.stderr, "partnerapi: users sync: 1 of 1 row failed (listed above as line N)") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}

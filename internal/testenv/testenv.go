@@ -1,7 +1,9 @@
-// Package testenv finds what a test needs on the machine that runs it, and
-// skips the test when it is missing — or fails it when the environment has
-// CI=true, so that CI never counts a skipped test as a passing one. Only
-// tests import it.
+// Package testenv holds what the tests of more than one package need from
+// the machine and the process that run them. [Chromium] finds a browser,
+// and skips the test when there is none — or fails it when the environment
+// has CI=true, so that CI never counts a skipped test as a passing one.
+// [GoroutinesBack] checks that a test left no goroutine behind. Only tests
+// import it.
 package testenv
 
 import (

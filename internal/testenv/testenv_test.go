@@ -1,8 +1,11 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +35,42 @@ func TestChromiumMissingSkips(t *testing.T) {
 	})
 	if !inner.Skipped() || reached {
 		t.Fatalf("without a Chromium: skipped %v, went on %v; want skipped", inner.Skipped(), reached)
+	}
+}
+
+// GoroutinesBack returns once the goroutines started after the count have
+// ended.
+func TestGoroutinesBackWaits(t *testing.T) {
+	before := runtime.NumGoroutine()
+	release := make(chan struct{})
+	for range 3 {
+		go func() { <-release }()
+	}
+	close(release)
+	GoroutinesBack(t, before)
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("returned with %d goroutines, %d before", n, before)
+	}
+}
+
+// fatalRecorder is a testing.TB whose Fatalf records the message instead of
+// ending the test.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) { r.msg = fmt.Sprintf(format, args...) }
+
+// A goroutine that does not end fails the test, with its stack.
+func TestGoroutinesBackFailsWithStacks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	release := make(chan struct{})
+	defer close(release)
+	go func() { <-release }()
+	rec := &fatalRecorder{TB: t}
+	goroutinesBackWithin(rec, before, 0)
+	if !strings.Contains(rec.msg, fmt.Sprintf("goroutines, %d before:", before)) || !strings.Contains(rec.msg, "TestGoroutinesBackFailsWithStacks") {
+		t.Fatalf("a goroutine left behind: %q; want the count and the stacks", rec.msg)
 	}
 }
