@@ -19,6 +19,7 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 )
 
 const hostileKey = "0123456789abcdef0123456789abcdef"
@@ -273,12 +274,5 @@ func TestGoroutinesReturnToBaseline(t *testing.T) {
 	wg.Wait()
 	srv.Close()
 
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > baseline && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > baseline {
-		buf := make([]byte, 1<<16)
-		t.Fatalf("%d goroutines after heavy use and server shutdown, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
-	}
+	testenv.GoroutinesBack(t, baseline)
 }
