@@ -107,6 +107,11 @@ func (p *progress) draw(done int, counts string) {
 	}
 	// \r returns to the line's start; \x1b[K clears what a longer line left.
 	fmt.Fprintf(p.w, "\r[%s] %3d%% %d/%d  %s\x1b[K", bar, pct, done, p.total, counts)
+	// A frame is whole: what the redactor holds back of its end, in case a
+	// credential went on past it, goes out with it, not with the next one.
+	if f, ok := p.w.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
 }
 
 // end draws the final counts, if not drawn yet, and ends the bar's line.

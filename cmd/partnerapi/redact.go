@@ -149,18 +149,17 @@ func (r *redactor) writer(w io.Writer) *redactingWriter {
 }
 
 // Write writes p scrubbed, but for its end when that could be part of a
-// credential: it waits, as written, for the next write or Flush, and is
-// scrubbed with what follows it.
+// credential ([redact.Redactor.Stream]): it waits, as written, for the next
+// write or Flush, and is scrubbed with what follows it.
 func (rw *redactingWriter) Write(p []byte) (int, error) {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.r.known.Empty() {
 		return rw.w.Write(p)
 	}
-	raw := rw.pending + string(p)
-	keep := rw.r.known.PartAtEnd(raw)
-	rw.pending = raw[len(raw)-keep:]
-	if _, err := io.WriteString(rw.w, rw.r.scrub(raw[:len(raw)-keep])); err != nil {
+	out, held := rw.r.known.Stream(rw.pending + string(p))
+	rw.pending = held
+	if _, err := io.WriteString(rw.w, out); err != nil {
 		return 0, err
 	}
 	return len(p), nil

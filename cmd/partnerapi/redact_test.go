@@ -232,3 +232,23 @@ func TestStandardLogIsRedacted(t *testing.T) {
 		t.Errorf("what was held back was not written at the end: %q", buf.String())
 	}
 }
+
+// A piece of a key that runs into the end of a write waits whole, and is
+// scrubbed with what follows (a cell of a table, a buffer flushed at an
+// arbitrary byte).
+func TestRedactingWriterPieceRunningIntoTheEnd(t *testing.T) {
+	r := newRedactor(nil, func(n string) string { return map[string]string{envKey: canary}[n] })
+	var out bytes.Buffer
+	w := r.writer(&out)
+	for _, p := range []string{"id=" + canary[17:25] + "0", "\n"} {
+		if _, err := w.Write([]byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "id=[REDACTED]0\n"; out.String() != want {
+		t.Errorf("written: %q, want %q", out.String(), want)
+	}
+}

@@ -42,6 +42,10 @@ type Redactor struct {
 	// inLong marks the bytes the long credentials hold: a piece is looked
 	// for only where PieceLen of them are in a row.
 	inLong [256]bool
+	// escapable: a credential holds a byte that opens an escape ("\\", "%",
+	// "&"), and must also be looked for with one kind of escape read at a
+	// time (a key holding "%41" in a text escaped for HTML).
+	escapable bool
 }
 
 // New returns the Redactor of the credentials given; empty ones are
@@ -52,6 +56,7 @@ func New(credentials ...string) *Redactor {
 		if c == "" {
 			continue
 		}
+		r.escapable = r.escapable || strings.ContainsAny(c, `\\%&`)
 		if lower := ascii.Lower(c); len(lower) >= 2*PieceLen {
 			if r.pieces == nil {
 				r.pieces = map[string]bool{}
@@ -89,12 +94,34 @@ func New(credentials ...string) *Redactor {
 func (r *Redactor) Empty() bool { return r == nil || len(r.patterns) == 0 }
 
 // Scrub returns s with every credential in it replaced by [Mark]. The rest
-// of s is kept byte for byte, escapes included.
+// of s is kept byte for byte, escapes included, and so are the marks
+// already in it: nothing is looked for inside or across one, so that text
+// scrubbed twice reads as text scrubbed once.
 func (r *Redactor) Scrub(s string) string {
 	if r.Empty() || s == "" {
 		return s
 	}
-	var covered []bool // the bytes of s inside a credential, made on the first find
+	// Another pass reads what a mark made readable: "&#50" before a mark
+	// is a character reference, ended by the mark's "[".
+	for range 3 {
+		covered := r.covered(s)
+		if covered == nil {
+			break
+		}
+		s = replaceCovered(s, covered)
+	}
+	return s
+}
+
+// Shows reports whether s holds a credential, in any spelling.
+func (r *Redactor) Shows(s string) bool {
+	return !r.Empty() && s != "" && r.covered(s) != nil
+}
+
+// covered reports which bytes of s are inside a credential or a piece of
+// one, looked for between the marks s holds; nil when none is.
+func (r *Redactor) covered(s string) []bool {
+	var covered []bool
 	mark := func(from, to int) {
 		if covered == nil {
 			covered = make([]bool, len(s))
@@ -103,10 +130,21 @@ func (r *Redactor) Scrub(s string) string {
 			covered[i] = true
 		}
 	}
-	r.find(s, mark)
-	if covered == nil {
-		return s
+	for start := 0; ; {
+		end := len(s)
+		if i := strings.Index(s[start:], Mark); i >= 0 {
+			end = start + i
+		}
+		r.find(s[start:end], func(from, to int) { mark(start+from, start+to) })
+		if end == len(s) {
+			return covered
+		}
+		start = end + len(Mark)
 	}
+}
+
+// replaceCovered replaces each run of covered bytes of s by one [Mark].
+func replaceCovered(s string, covered []bool) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if !covered[i] {
@@ -122,14 +160,21 @@ func (r *Redactor) Scrub(s string) string {
 	return b.String()
 }
 
-// Shows reports whether s holds a credential, in any spelling.
-func (r *Redactor) Shows(s string) bool {
-	if r.Empty() || s == "" {
-		return false
+// Stream splits s, text a stream was given and has not written yet, into
+// what may be written now, scrubbed, and what must wait, as it is, for the
+// text that follows: the end that could be part of a credential going on
+// past it, and any credential that runs into that end.
+func (r *Redactor) Stream(s string) (out, held string) {
+	if r.Empty() {
+		return s, ""
 	}
-	found := false
-	r.find(s, func(int, int) { found = true })
-	return found
+	cut := len(s) - r.PartAtEnd(s)
+	if covered := r.covered(s); covered != nil {
+		for cut > 0 && cut < len(s) && covered[cut-1] && covered[cut] {
+			cut--
+		}
+	}
+	return r.Scrub(s[:cut]), s[cut:]
 }
 
 // find calls mark with the byte range of s of every credential and piece
@@ -137,8 +182,14 @@ func (r *Redactor) Shows(s string) bool {
 // decoded.
 func (r *Redactor) find(s string, mark func(from, to int)) {
 	r.findIn(s, mark)
-	if d := decode(s); d.at != nil {
-		r.findIn(d.text, func(from, to int) { mark(d.at[from], d.at[to]) })
+	views := []escapes{allEscapes}
+	if r.escapable {
+		views = append(views, jsonEscapes, urlEscapes, htmlEscapes)
+	}
+	for _, kinds := range views {
+		if d := decodeOnly(s, kinds); d.at != nil {
+			r.findIn(d.text, func(from, to int) { mark(d.at[from], d.at[to]) })
+		}
 	}
 }
 
@@ -235,23 +286,27 @@ func lowerByte(c byte) byte {
 
 // PartAtEnd is how many bytes at the end of s could be part of a
 // credential that goes on past the end: its beginning, any part of a long
-// credential, or an escape cut in the middle.
-// They are the bytes to drop from a text cut short, or to hold back from a
-// stream until what follows shows whether they are part of a credential.
+// credential, or an escape cut in the middle. They are the bytes to drop
+// from a text cut short, or to hold back from a stream until what follows
+// shows whether they are part of a credential. They never begin inside an
+// escape, nor reach back into a [Mark].
 func (r *Redactor) PartAtEnd(s string) int {
 	if r.Empty() || s == "" {
 		return 0
 	}
-	keep := r.partAtEnd(ascii.Lower(s))
-	// Read decoded, after any escape cut in the middle at the very end.
-	body := s[:len(s)-partialEscape(s)]
-	d := decode(body)
-	n := r.partAtEnd(ascii.Lower(d.text))
-	start := len(body) - n
-	if d.at != nil {
-		start = d.at[len(d.text)-n]
+	floor := 0
+	if i := strings.LastIndex(s, Mark); i >= 0 {
+		floor = i + len(Mark)
 	}
-	return max(keep, len(s)-start)
+	tail := s[floor:]
+	d := decode(tail)
+	partial := d.partialEscape(tail)
+	cut := min(partial, len(tail)-r.partAtEnd(ascii.Lower(tail)))
+	// Read decoded, before an escape cut in the middle at the very end.
+	body := decode(tail[:partial])
+	n := r.partAtEnd(ascii.Lower(body.text))
+	cut = min(cut, body.offset(len(body.text)-n))
+	return len(s) - floor - d.boundaryAtOrBefore(cut)
 }
 
 // partAtEnd is the length of the longest end of lower that is a proper
@@ -279,61 +334,130 @@ func (r *Redactor) partAtEnd(lower string) int {
 
 // decoded is a text with its escapes of printable ASCII characters read as
 // the characters: at[i] is where text's byte i starts in the original, and
-// at[len(text)] its length. at is nil when the text had no escape.
+// at[len(text)] its length. at is nil when nothing in the text decodes.
 type decoded struct {
 	text string
 	at   []int
 }
 
-func decode(s string) decoded {
-	if strings.IndexByte(s, '\\') < 0 && strings.IndexByte(s, '&') < 0 && strings.IndexByte(s, '%') < 0 {
+// escapes are kinds of escape: JSON's and Go's backslash escapes, URL
+// escapes, HTML character references.
+type escapes uint8
+
+const (
+	jsonEscapes escapes = 1 << iota
+	urlEscapes
+	htmlEscapes
+	allEscapes = jsonEscapes | urlEscapes | htmlEscapes
+)
+
+func decode(s string) decoded { return decodeOnly(s, allEscapes) }
+
+// decodeOnly is decode reading the escapes of the kinds given.
+func decodeOnly(s string, kinds escapes) decoded {
+	start := len(s) // where the first escape may open
+	for _, c := range []byte{'\\', '%', '&'} {
+		if i := strings.IndexByte(s[:start], c); i >= 0 {
+			start = i
+		}
+	}
+	first := -1
+	for i := start; i < len(s) && first < 0; i++ {
+		if c := s[i]; c == '\\' || c == '%' || c == '&' {
+			if _, n := escapeAt(s, i, kinds); n > 0 {
+				first = i
+			}
+		}
+	}
+	if first < 0 {
 		return decoded{text: s}
 	}
-	var b strings.Builder
-	var at []int
-	for i := 0; i < len(s); {
-		c, n := escapeAt(s, i)
+	b := make([]byte, first, len(s))
+	copy(b, s[:first])
+	at := make([]int, first, len(s)+1)
+	for i := range first {
+		at[i] = i
+	}
+	for i := first; i < len(s); {
+		c, n := escapeAt(s, i, kinds)
 		if n == 0 {
 			c, n = s[i], 1
 		}
-		b.WriteByte(c)
+		b = append(b, c)
 		at = append(at, i)
 		i += n
 	}
-	at = append(at, len(s))
-	if b.Len() == len(s) {
-		return decoded{text: s}
-	}
-	return decoded{text: b.String(), at: at}
+	return decoded{text: string(b), at: append(at, len(s))}
 }
 
-// escapeAt reads the escape that begins at s[i], if it stands for a
-// printable ASCII character: it returns the character and the escape's
-// length, or n == 0.
-func escapeAt(s string, i int) (c byte, n int) {
+// offset is where the decoded text's byte i starts in the original.
+func (d decoded) offset(i int) int {
+	if d.at == nil {
+		return i
+	}
+	return d.at[i]
+}
+
+// boundaryAtOrBefore is the last place at or before i, an offset in the
+// original, where a character of the decoded text starts (or the end).
+func (d decoded) boundaryAtOrBefore(i int) int {
+	if d.at == nil {
+		return i
+	}
+	k, found := slices.BinarySearch(d.at, i)
+	if found {
+		return i
+	}
+	return d.at[k-1]
+}
+
+// partialEscape is where an escape that was cut before its end (`\`,
+// `\u00`, `%6`, `&#x6`, `&am`) begins at the end of s, the text d decodes,
+// or len(s): the escape starts a character of its own, so the second
+// backslash of an escaped one (`\\`) begins nothing.
+func (d decoded) partialEscape(s string) int {
+	for k := max(0, len(d.text)-10); k < len(d.text); k++ {
+		at := d.offset(k)
+		if d.offset(k+1) != at+1 {
+			continue // an escape read whole
+		}
+		switch s[at] {
+		case '\\', '%', '&':
+			if couldContinue(s[at:]) {
+				return at
+			}
+		}
+	}
+	return len(s)
+}
+
+// escapeAt reads the escape of one of the kinds given that begins at s[i],
+// if it stands for a printable ASCII character: it returns the character
+// and the escape's length, or n == 0.
+func escapeAt(s string, i int, kinds escapes) (c byte, n int) {
 	rest := s[i:]
-	switch rest[0] {
-	case '\\':
+	switch {
+	case rest[0] == '\\' && kinds&jsonEscapes != 0:
 		if len(rest) >= 2 && (rest[1] == '/' || rest[1] == '"' || rest[1] == '\\') {
 			return rest[1], 2
 		}
 		if len(rest) >= 6 && rest[1] == 'u' {
-			if v, err := strconv.ParseUint(rest[2:6], 16, 16); err == nil && printable(v) {
+			if v, ok := parseDigits(rest[2:6], 16); ok && printable(v) {
 				return byte(v), 6
 			}
 		}
 		if len(rest) >= 4 && rest[1] == 'x' {
-			if v, err := strconv.ParseUint(rest[2:4], 16, 8); err == nil && printable(v) {
+			if v, ok := parseDigits(rest[2:4], 16); ok && printable(v) {
 				return byte(v), 4
 			}
 		}
-	case '%':
+	case rest[0] == '%' && kinds&urlEscapes != 0:
 		if len(rest) >= 3 {
-			if v, err := strconv.ParseUint(rest[1:3], 16, 8); err == nil && printable(v) {
+			if v, ok := parseDigits(rest[1:3], 16); ok && printable(v) {
 				return byte(v), 3
 			}
 		}
-	case '&':
+	case rest[0] == '&' && kinds&htmlEscapes != 0:
 		return htmlReference(rest)
 	}
 	return 0, 0
@@ -385,31 +509,14 @@ func htmlReference(s string) (byte, int) {
 	if end == digits {
 		return 0, 0
 	}
-	v, err := strconv.ParseUint(s[digits:end], base, 32)
-	if err != nil || !printable(v) {
+	v, ok := parseDigits(s[digits:end], base)
+	if !ok || !printable(v) {
 		return 0, 0
 	}
 	if end < len(s) && s[end] == ';' {
 		end++
 	}
 	return byte(v), end
-}
-
-// partialEscape is the length of an escape at the end of s that was cut
-// before its end (`\`, `\u00`, `%6`, `&#x6`, `&am`), or 0.
-func partialEscape(s string) int {
-	for n := 1; n <= min(len(s), 10); n++ {
-		tail := s[len(s)-n:]
-		switch tail[0] {
-		case '\\', '%', '&':
-		default:
-			continue
-		}
-		if couldContinue(tail) {
-			return n
-		}
-	}
-	return 0
 }
 
 // couldContinue reports whether tail, an escape's opening and what follows
@@ -451,6 +558,32 @@ func couldContinue(tail string) bool {
 }
 
 func printable(v uint64) bool { return v >= 0x20 && v < 0x7f }
+
+// parseDigits reads s, at most 8 digits in base 10 or 16, without the
+// allocation strconv makes for every error: text full of "%" costs no
+// garbage.
+func parseDigits(s string, base int) (uint64, bool) {
+	if s == "" || len(s) > 8 {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case base == 16 && c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case base == 16 && c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		v = v*uint64(base) + uint64(d)
+	}
+	return v, true
+}
 
 func isDigit(c byte, base int) bool {
 	if c >= '0' && c <= '9' {

@@ -171,3 +171,126 @@ func FuzzScrub(f *testing.F) {
 		}
 	})
 }
+
+// A mark a pass wrote can end a character reference written without its
+// semicolon ("&#50" then "["): the text it makes readable is scrubbed too.
+func TestScrubReadsWhatAMarkMadeReadable(t *testing.T) {
+	r := New("c0ffee0123456789abcdefc0ffee0123")
+	out := r.Scrub("0ffee01&#503456789abc")
+	if r.Shows(out) {
+		t.Errorf("Scrub left %q, which shows a piece once decoded", out)
+	}
+}
+
+// A key that holds an escape's opening is found in a text that escapes
+// other characters of it with another kind of escape.
+func TestScrubKeyHoldingEscapes(t *testing.T) {
+	r := New("%41%42%43%44%45%46")
+	if out := r.Scrub("key %41%4&#50;%43%4&#52;%45%4&#54;!"); out != "key [REDACTED]!" {
+		t.Errorf("Scrub = %q", out)
+	}
+}
+
+// Marks are left alone: a short credential found in "[REDACTED]" would
+// nest marks, and text scrubbed twice must read as text scrubbed once.
+func TestScrubLeavesMarksAlone(t *testing.T) {
+	r := New("e")
+	once := r.Scrub("GET https://demo.example/e")
+	if want := "G[REDACTED]T https://d[REDACTED]mo.[REDACTED]xampl[REDACTED]/[REDACTED]"; once != want {
+		t.Errorf("Scrub = %q, want %q", once, want)
+	}
+	if twice := r.Scrub(once); twice != once {
+		t.Errorf("scrubbed twice: %q", twice)
+	}
+}
+
+// PartAtEnd never cuts an escape in two, nor reads the second backslash of
+// an escaped one as the start of an escape.
+func TestPartAtEndKeepsEscapesWhole(t *testing.T) {
+	r := New("0123456789abcdef0123456789abcdef")
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"path=/a%2F", len("%2F")}, // "f" may begin more of the key: the whole escape goes
+		{"x%25", len("%25")},
+		{`path=a\\`, 0},
+		{`path=a\`, 2}, // a cut escape, and "a" before it may begin more of the key
+		{"ends &#102;", len("&#102;")},
+	} {
+		if got := r.PartAtEnd(tc.in); got != tc.want {
+			t.Errorf("PartAtEnd(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A stream of writes cut anywhere shows no piece of a key, loses and
+// reorders nothing, and shows text without a key exactly as written.
+func TestStream(t *testing.T) {
+	key := "c4a4a7c0ffee0123456789abcdef0042"
+	for _, tc := range []struct {
+		key    string
+		writes []string
+	}{
+		{key, []string{"id=56789abc0", "\n"}},
+		{"tok3ntok", []string{"key tok3ntok3", " done\n"}},
+	} {
+		r := New(tc.key)
+		var out, held string
+		for _, w := range tc.writes {
+			var o string
+			o, held = r.Stream(held + w)
+			out += o
+		}
+		out += r.Scrub(held)
+		if r.Shows(out) {
+			t.Errorf("%q written as %q: shows the key", tc.writes, out)
+		}
+	}
+	r := New(key)
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		var text strings.Builder
+		for range 1 + rnd.IntN(4) {
+			text.WriteString([]string{"id=", " ", "\n", "0", "abc", "%", "&#", `\u00`, "ok "}[rnd.IntN(9)])
+			if rnd.IntN(3) == 0 {
+				piece := key[rnd.IntN(len(key)-PieceLen):]
+				text.WriteString(spell(rnd, piece[:PieceLen+rnd.IntN(len(piece)-PieceLen+1)]))
+			}
+		}
+		s := text.String()
+		var out, held string
+		for rest := s; rest != ""; {
+			n := min(len(rest), 1+rnd.IntN(12))
+			var o string
+			o, held = r.Stream(held + rest[:n])
+			out += o
+			rest = rest[n:]
+		}
+		out += r.Scrub(held)
+		if r.Shows(out) {
+			t.Fatalf("%q streamed as %q: shows a piece of the key", s, out)
+		}
+		if !r.Shows(s) && out != s {
+			t.Fatalf("%q, which holds no key, streamed as %q", s, out)
+		}
+	}
+}
+
+// BenchmarkScrubHostile scrubs 1 MB of text made to be slow: the opening
+// of an escape, or a byte of the key, repeated.
+func BenchmarkScrubHostile(b *testing.B) {
+	r := New(canary, "tok/en+1")
+	for _, tc := range []struct{ name, unit string }{
+		{"percent", "%"}, {"ampersand", "&"}, {"backslash", `\`}, {"key byte", "c"}, {"cut escapes", "%6&#x\\u00"}, {"prose", "Top 10 Questions, chapter 1. "},
+	} {
+		s := strings.Repeat(tc.unit, 1<<20/len(tc.unit))
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Scrub(s)
+			}
+		})
+	}
+}
