@@ -46,6 +46,8 @@ type Redactor struct {
 	// "&"), and must also be looked for with one kind of escape read at a
 	// time (a key holding "%41" in a text escaped for HTML).
 	escapable bool
+	// window is how many bytes at the end of a text PartAtEnd reads.
+	window int
 }
 
 // New returns the Redactor of the credentials given; empty ones are
@@ -87,6 +89,11 @@ func New(credentials ...string) *Redactor {
 	// Longest first, so that where one credential holds another the longer
 	// is found whole.
 	slices.SortStableFunc(r.patterns, func(a, b string) int { return len(b) - len(a) })
+	if len(r.patterns) > 0 {
+		// An escape is at most 12 bytes ("&#x0000007e;"); the end of a cut
+		// escape and a mark besides.
+		r.window = 12*len(r.patterns[0]) + 2*len(Mark)
+	}
 	return r
 }
 
@@ -169,8 +176,11 @@ func (r *Redactor) Stream(s string) (out, held string) {
 		return s, ""
 	}
 	cut := len(s) - r.PartAtEnd(s)
+	if cut == len(s) {
+		return r.Scrub(s), ""
+	}
 	if covered := r.covered(s); covered != nil {
-		for cut > 0 && cut < len(s) && covered[cut-1] && covered[cut] {
+		for cut > 0 && covered[cut-1] && covered[cut] {
 			cut--
 		}
 	}
@@ -294,16 +304,21 @@ func (r *Redactor) PartAtEnd(s string) int {
 	if r.Empty() || s == "" {
 		return 0
 	}
-	floor := 0
-	if i := strings.LastIndex(s, Mark); i >= 0 {
-		floor = i + len(Mark)
+	// Only the end can hold the part: as many bytes as the longest
+	// credential written with the longest escapes, and never a mark.
+	floor := max(0, len(s)-r.window)
+	if i := strings.LastIndex(s[floor:], Mark); i >= 0 {
+		floor += i + len(Mark)
 	}
 	tail := s[floor:]
 	d := decode(tail)
 	partial := d.partialEscape(tail)
 	cut := min(partial, len(tail)-r.partAtEnd(ascii.Lower(tail)))
 	// Read decoded, before an escape cut in the middle at the very end.
-	body := decode(tail[:partial])
+	body := d
+	if partial < len(tail) {
+		body = decode(tail[:partial])
+	}
 	n := r.partAtEnd(ascii.Lower(body.text))
 	cut = min(cut, body.offset(len(body.text)-n))
 	return len(s) - floor - d.boundaryAtOrBefore(cut)
