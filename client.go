@@ -48,6 +48,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/partnerapi/go-partnerapi/internal/redact"
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
@@ -149,29 +151,10 @@ func configRedactor(apiKey string, cfg config) *redactor {
 	if cfg.keysKey != nil {
 		keysKey = *cfg.keysKey
 	}
-	if looksLikeKey(cfg.org) {
+	if redact.KeyShaped(cfg.org) {
 		org = cfg.org
 	}
 	return newRedactor(apiKey, keysKey, org)
-}
-
-// looksLikeKey reports whether s could be an API key rather than an
-// organization's name: 20 characters or more, with letters and digits
-// mixed, as random keys have and subdomains seldom do.
-func looksLikeKey(s string) bool {
-	if len(s) < 20 {
-		return false
-	}
-	letter, digit := false, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			letter = true
-		}
-	}
-	return letter && digit
 }
 
 // newClient checks the collected configuration and builds the Client.

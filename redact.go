@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -44,20 +43,19 @@ func (r *redactor) shows(s string) bool {
 }
 
 // text makes s, a text from a server or a caller, safe to put in an error or
-// a log record: JSON \u escapes of ASCII characters are read as what they
-// stand for, credentials are replaced, the result is made one line
-// ([oneLine]) and cut to at most max bytes. The credentials are replaced
-// before the cut, and a cut text never ends with the first bytes of a
-// credential.
+// a log record: credentials are replaced (in any spelling, escaped or
+// not), the result is made one line ([oneLine]) and cut to at most max
+// bytes. The credentials are replaced before the cut, and a cut text never
+// ends with a part of a credential.
 func (r *redactor) text(s string, max int) string {
-	return r.trimCredentialPrefix(oneLine(r.scrub(unescapeASCII(s)), max))
+	return r.trimCredentialPrefix(oneLine(r.scrub(s), max))
 }
 
 // cutShort marks s, a text cut short before it got here (a body read up
 // to a limit), with a final "…", first removing its end if that is the
 // beginning of a credential.
 func (r *redactor) cutShort(s string) string {
-	return r.trimCredentialPrefix(unescapeASCII(s) + "…")
+	return r.trimCredentialPrefix(s + "…")
 }
 
 // trimCredentialPrefix removes from a text ending in "…" (cut short) the
@@ -69,34 +67,6 @@ func (r *redactor) trimCredentialPrefix(s string) string {
 	}
 	body = body[:len(body)-r.known.PartAtEnd(body)]
 	return strings.TrimRightFunc(body, unicode.IsSpace) + "…"
-}
-
-// unescapeASCII replaces each JSON escape \uXXXX of a printable ASCII
-// character, and \/, by the character, so that a credential written with
-// escapes is found.
-func unescapeASCII(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			if s[i+1] == '/' {
-				b.WriteByte('/')
-				i++
-				continue
-			}
-			if s[i+1] == 'u' && i+6 <= len(s) {
-				if v, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil && v >= 0x20 && v < 0x7f {
-					b.WriteByte(byte(v))
-					i += 5
-					continue
-				}
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // oneLine returns at most max bytes of s as valid UTF-8 on one line, ending

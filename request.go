@@ -229,10 +229,25 @@ func (c *client) decodeBody(resp *http.Response, out any) (problem string, cause
 	} else {
 		err = json.NewDecoder(capped).Decode(out)
 	}
+	if err != nil || capped.tooLarge {
+		return c.decodeFailure(capped.tooLarge, err)
+	}
+	if d, ok := out.(documented); ok {
+		if what := d.missing(); what != "" {
+			return "no " + what + " in the answer", nil
+		}
+	}
+	return "", nil
+}
+
+// decodeFailure says why a success body could not be read: the problem
+// decodeBody returns, and the error behind it. It is apart from
+// decodeBody so that a call that succeeds pays for none of it.
+func (c *client) decodeFailure(tooLarge bool, err error) (problem string, cause error) {
 	var parseErr *time.ParseError
 	var typeErr *json.UnmarshalTypeError
 	switch {
-	case capped.tooLarge || errors.Is(err, ErrResponseTooLarge):
+	case tooLarge || errors.Is(err, ErrResponseTooLarge):
 		return fmt.Sprintf("more than %d bytes", c.maxResponse), ErrResponseTooLarge
 	case errors.As(err, &parseErr):
 		// Its text quotes the value, which may be a token: leave it out.
@@ -245,15 +260,9 @@ func (c *client) decodeBody(resp *http.Response, out any) (problem string, cause
 		return fmt.Sprintf("decoding the response: %q is a JSON %s, not the documented type", typeErr.Field, typeErr.Value), err
 	case err == io.EOF:
 		return "an empty body", err
-	case err != nil:
+	default:
 		return "decoding the response: " + err.Error(), err
 	}
-	if d, ok := out.(documented); ok {
-		if what := d.missing(); what != "" {
-			return "no " + what + " in the answer", nil
-		}
-	}
-	return "", nil
 }
 
 // isNetError reports whether err is a connection's failure.

@@ -28,7 +28,7 @@ const redactedMark = redact.Mark
 //   - user info in a base URL;
 //   - in the values of --org, --partner and --base-url and of their
 //     variables, as written and with their URL escapes read, every run of
-//     letters and digits that is shaped like a key (keyShaped): a key
+//     letters and digits that is shaped like a key ([redact.KeyShaped]): a key
 //     pasted into the wrong setting, such as PARTNERAPI_ORG and
 //     PARTNERAPI_KEY swapped, a key given as the partner, or a key in a
 //     proxy's path.
@@ -102,28 +102,13 @@ func newRedactor(args []string, getenv func(string) string) *redactor {
 		}
 		for _, spelling := range spellings {
 			for _, tok := range strings.FieldsFunc(spelling, func(c rune) bool { return !isASCIIAlnum(c) }) {
-				if keyShaped(tok) {
+				if redact.KeyShaped(tok) {
 					add(tok)
 				}
 			}
 		}
 	}
 	return &redactor{known: redact.New(secrets...)}
-}
-
-// keyShaped reports whether tok could be an API key: at least 20 letters
-// and digits with a digit among them (keys are 32 random characters; an
-// organization or a host name is rarely so long without a separator), and
-// not a 24-hex-digit ObjectId (a partner's or a key's id, which the CLI
-// shows).
-func keyShaped(tok string) bool {
-	if len(tok) < 20 || !strings.ContainsAny(tok, "0123456789") {
-		return false
-	}
-	if len(tok) == 24 && strings.Trim(tok, "0123456789abcdefABCDEF") == "" {
-		return false
-	}
-	return true
 }
 
 func isASCIIAlnum(c rune) bool {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/partnerapi/go-partnerapi/internal/redact"
 )
 
 // canaryCarriers are the ways a configuration can carry the canary: as
@@ -131,10 +133,10 @@ func TestKeyShaped(t *testing.T) {
 	} {
 		got := false
 		for _, run := range strings.FieldsFunc(tok, func(c rune) bool { return !isASCIIAlnum(c) }) {
-			got = got || keyShaped(run)
+			got = got || redact.KeyShaped(run)
 		}
 		if got != want {
-			t.Errorf("keyShaped(%q) = %v, want %v", tok, got, want)
+			t.Errorf("redact.KeyShaped(%q) = %v, want %v", tok, got, want)
 		}
 	}
 }

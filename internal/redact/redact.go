@@ -66,19 +66,20 @@ func New(credentials ...string) *Redactor {
 			r.long = append(r.long, lower)
 			for i := 0; i < len(lower); i++ {
 				r.inLong[lower[i]] = true
-				r.inLong[strings.ToUpper(lower[i : i+1])[0]] = true
+				r.inLong[upperByte(lower[i])] = true
 			}
 			for i := 0; i+PieceLen <= len(lower); i++ {
 				r.pieces[lower[i:i+PieceLen]] = true
 			}
 		}
 		jsonForm, _ := json.Marshal(c)
+		goForm := strconv.Quote(c)
 		for _, form := range []string{
 			c,
 			url.PathEscape(c),
 			url.QueryEscape(c),
 			string(jsonForm[1 : len(jsonForm)-1]),
-			strings.Trim(strconv.Quote(c), `"`),
+			goForm[1 : len(goForm)-1],
 		} {
 			form = ascii.Lower(form)
 			if !slices.Contains(r.patterns, form) {
@@ -95,6 +96,30 @@ func New(credentials ...string) *Redactor {
 		r.window = 12*len(r.patterns[0]) + 2*len(Mark)
 	}
 	return r
+}
+
+// KeyShaped reports whether s could be an API key pasted where a name
+// belongs (an organization, a host name, a path segment): at least 20
+// ASCII letters and digits and nothing else, a digit among them, as random
+// keys are and names seldom are, and not a 24-hex-digit ObjectId (a
+// partner's or a key's id, which may be shown).
+func KeyShaped(s string) bool {
+	if len(s) < 20 {
+		return false
+	}
+	digit, hex := false, true
+	for i := 0; i < len(s); i++ {
+		switch c := lowerByte(s[i]); {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'f':
+		case c >= 'g' && c <= 'z':
+			hex = false
+		default:
+			return false
+		}
+	}
+	return digit && !(hex && len(s) == 24)
 }
 
 // Empty reports whether r knows no credential.
@@ -285,6 +310,13 @@ func equalFold(s, lower string) bool {
 		}
 	}
 	return true
+}
+
+func upperByte(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 func lowerByte(c byte) byte {

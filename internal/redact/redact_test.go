@@ -294,3 +294,21 @@ func BenchmarkScrubHostile(b *testing.B) {
 		})
 	}
 }
+
+func TestKeyShaped(t *testing.T) {
+	for s, want := range map[string]bool{
+		canary:                             true,
+		"CANARYcanary0123456789abcdef0000": true,
+		"12345678901234567890":             true,  // digits alone are a key's shape too
+		"acme":                             false, // a name
+		"acme-corp-2024-international-eu":  false, // a name with separators
+		"acmecorporationinternational":     false, // no digit
+		"535fb19bdca6a9d1638f2007":         false, // an ObjectId
+		"1234567890123456789":              false, // 19
+		"c0ffee.c0ffee.c0ffee.c0ffee":      false, // a host name
+	} {
+		if got := KeyShaped(s); got != want {
+			t.Errorf("KeyShaped(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
