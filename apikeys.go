@@ -1,7 +1,6 @@
 package partnerapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -43,7 +42,7 @@ func (k *APIKey) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	k.Partner, k.PartnerInfo = "", nil
-	switch ref := bytes.TrimLeft(aux.Partner, " \t\r\n"); {
+	switch ref := aux.Partner; {
 	case len(ref) == 0 || ref[0] == 'n': // absent or null
 	case ref[0] == '{':
 		var p Partner
@@ -109,7 +108,7 @@ func (s *APIKeysService) Get(ctx context.Context, partner, keyID string, o *GetA
 	if o != nil {
 		fields = o.Fields
 	}
-	query, err := listQuery("", nil, fields)
+	query, err := fieldsSchema(fields)
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +260,11 @@ func listQuery(what string, ids, fields []string) (string, error) {
 		}
 		q = append(q, "ids="+strings.Join(ids, ","))
 	}
-	if len(fields) > 0 {
-		fs, err := fieldsSchema(fields)
-		if err != nil {
-			return "", err
-		}
+	fs, err := fieldsSchema(fields)
+	if err != nil {
+		return "", err
+	}
+	if fs != "" {
 		q = append(q, fs)
 	}
 	return strings.Join(q, "&"), nil
@@ -274,8 +273,11 @@ func listQuery(what string, ids, fields []string) (string, error) {
 // fieldsSchema encodes Fields as a fields-schema query parameter: commas
 // stay literal, as in the docs' examples, braces are percent-encoded. The
 // error names the element by its index, never by its text, which could be
-// anything the caller holds.
+// anything the caller holds. No fields is no parameter: "".
 func fieldsSchema(fields []string) (string, error) {
+	if len(fields) == 0 {
+		return "", nil
+	}
 	for i, f := range fields {
 		if f == "" || strings.TrimSpace(f) != f || hasControlOrSpace(f) {
 			return "", invalidArg("fields-schema element %d is empty or has white space or a control character", i)

@@ -83,6 +83,20 @@ func newFake(tb testing.TB, opts ...partnerapi.Option) (*mockserver.Server, *moc
 	return srv, p, c
 }
 
+// newMemFake is newFake without a socket: the fake in memory, and a Client
+// that reaches it through the fake's Transport ([mockserver.Server.NewClient]).
+func newMemFake(tb testing.TB) (*mockserver.Server, *mockserver.Partner, *partnerapi.Client) {
+	tb.Helper()
+	srv := mockserver.New(mockserver.WithoutListener())
+	tb.Cleanup(srv.Close)
+	p := srv.AddPartner("acme")
+	c, err := srv.NewClient(p)
+	if err != nil {
+		tb.Fatalf("NewClient: %v", err)
+	}
+	return srv, p, c
+}
+
 // syncFake is the fake behind a meter, and a Client pointed at it.
 type syncFake struct {
 	srv     *mockserver.Server

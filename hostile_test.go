@@ -124,6 +124,8 @@ func TestHostileMalformedAndHTMLBodies(t *testing.T) {
 	}{
 		{"truncated JSON on 200", "application/json", `{"tracks":[{"title":"Fast`, 200, nil, "decoding"},
 		{"wrong type on 200", "application/json", `{"tracks":"yes"}`, 200, nil, "decoding"},
+		{"wrong type on 200 names the field", "application/json", `{"tracks":"yes"}`, 200, nil, `"tracks" is a JSON string`},
+		{"wrong shape on 200", "application/json", `[1]`, 200, nil, "it is a JSON array"},
 		{"HTML error page from a proxy", "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>", 502, partnerapi.ErrServer, "502 Bad Gateway"},
 		{"empty 404", "", "", 404, partnerapi.ErrNotFound, ""},
 		{"binary garbage 400", "application/octet-stream", "\x00\xff\xfe{{{", 400, partnerapi.ErrValidation, ""},
@@ -150,6 +152,9 @@ func TestHostileMalformedAndHTMLBodies(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.wantInMessage) {
 				t.Errorf("error %q does not say %q", err, tc.wantInMessage)
+			}
+			if strings.Contains(err.Error(), "Go value") || strings.Contains(err.Error(), "Go struct") || strings.Contains(err.Error(), "partnerapi.") {
+				t.Errorf("error %q names the SDK's Go types", err)
 			}
 			if len(err.Error()) > 600 {
 				t.Errorf("error message is %d bytes long; it should be a short line", len(err.Error()))

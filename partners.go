@@ -83,7 +83,7 @@ func (s *PartnersService) Get(ctx context.Context, partner string, o *GetPartner
 	if o != nil {
 		fields = o.Fields
 	}
-	query, err := listQuery("", nil, fields)
+	query, err := fieldsSchema(fields)
 	if err != nil {
 		return nil, err
 	}

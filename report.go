@@ -109,19 +109,11 @@ func (s *UsersService) reportArgs(ctx context.Context, partnerIDs iter.Seq[strin
 	if partnerIDs == nil {
 		return 0, invalidArg("Report: nil partnerIDs iterator")
 	}
-	n := DefaultSyncConcurrency
+	var concurrency int
 	if o != nil {
-		if o.Concurrency < 0 || o.Concurrency > MaxSyncConcurrency {
-			return 0, invalidArg("Report: Concurrency must be between 0 (the default, %d) and %d, got %d", DefaultSyncConcurrency, MaxSyncConcurrency, o.Concurrency)
-		}
-		if o.Concurrency > 0 {
-			n = o.Concurrency
-		}
+		concurrency = o.Concurrency
 	}
-	if err := s.c.users.ready(); err != nil {
-		return 0, err
-	}
-	return n, nil
+	return s.rosterConcurrency("Report", concurrency)
 }
 
 // reportOne reads one user's tracks and, if asked, interviews, each call

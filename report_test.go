@@ -655,14 +655,7 @@ func TestReportConcurrency(t *testing.T) {
 // per unit of concurrency (and the one being handed over) have been read
 // ahead of the pairs yielded, however long the roster.
 func TestReportStreamsTheRoster(t *testing.T) {
-	srv := mockserver.New(mockserver.WithoutListener())
-	t.Cleanup(srv.Close)
-	p := srv.AddPartner("acme")
-	c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL("http://127.0.0.1"),
-		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, c := newMemFake(t)
 	const n, conc = 3000, 4
 	pulled, yielded, maxAhead := 0, 0, 0
 	roster := func(yield func(string) bool) {
@@ -692,14 +685,7 @@ func TestReportStreamsTheRoster(t *testing.T) {
 // unknown, repeated — at an arbitrary concurrency, and checks every pair
 // against what each id should come to.
 func FuzzReport(f *testing.F) {
-	srv := mockserver.New(mockserver.WithoutListener())
-	f.Cleanup(srv.Close)
-	p := srv.AddPartner("acme")
-	c, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL("http://127.0.0.1"),
-		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv, p, c := newMemFake(f)
 	known := map[string]int{"ada": 1, "grace": 2, "alan": 0, "edsger-w": 5}
 	for id, steps := range known {
 		if _, err := c.Users.CreateOrUpdate(context.Background(), id, &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.c"}); err != nil {

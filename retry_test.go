@@ -233,6 +233,7 @@ func TestCheckRetryErrors(t *testing.T) {
 	}{
 		{"DNS error, non-idempotent: nothing was sent", once, &net.DNSError{Err: "server misbehaving", Name: "x.invalid", IsTemporary: true}, true, false},
 		{"no such host: another attempt gets the same answer", idem, &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}, false, false},
+		{"no such host, but a passing failure of the resolver", once, &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true, IsTemporary: true}, true, false},
 		{"dial error, non-idempotent", once, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true, false},
 		{"read error, non-idempotent", once, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, false, false},
 		{"read error, idempotent", idem, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, true, false},

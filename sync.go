@@ -111,18 +111,13 @@ func (s *UsersService) Sync(ctx context.Context, users iter.Seq[UserRecord], o *
 	if users == nil {
 		return report, invalidArg("Sync: nil users iterator")
 	}
-	n := DefaultSyncConcurrency
+	var concurrency int
 	var onProgress func(SyncProgress)
 	if o != nil {
-		if o.Concurrency < 0 || o.Concurrency > MaxSyncConcurrency {
-			return report, invalidArg("Sync: Concurrency must be between 0 (the default, %d) and %d, got %d", DefaultSyncConcurrency, MaxSyncConcurrency, o.Concurrency)
-		}
-		if o.Concurrency > 0 {
-			n = o.Concurrency
-		}
-		onProgress = o.OnProgress
+		concurrency, onProgress = o.Concurrency, o.OnProgress
 	}
-	if err := s.c.users.ready(); err != nil {
+	n, err := s.rosterConcurrency("Sync", concurrency)
+	if err != nil {
 		return report, err
 	}
 
@@ -241,4 +236,20 @@ func (t *syncTally) add(pr poolResult[syncResult]) {
 	if t.onProgress != nil {
 		t.onProgress(t.progress)
 	}
+}
+
+// rosterConcurrency checks the Concurrency given to call (Sync or Report),
+// 0 meaning [DefaultSyncConcurrency], and that the users API is configured:
+// the checks the two roster calls make before they read a record.
+func (s *UsersService) rosterConcurrency(call string, concurrency int) (int, error) {
+	if concurrency < 0 || concurrency > MaxSyncConcurrency {
+		return 0, invalidArg("%s: Concurrency must be between 0 (the default, %d) and %d, got %d", call, DefaultSyncConcurrency, MaxSyncConcurrency, concurrency)
+	}
+	if err := s.c.users.ready(); err != nil {
+		return 0, err
+	}
+	if concurrency == 0 {
+		return DefaultSyncConcurrency, nil
+	}
+	return concurrency, nil
 }

@@ -395,14 +395,7 @@ func TestSyncDefaultConcurrencyIsEight(t *testing.T) {
 // The roster is pulled as workers free up: a few records per worker are
 // read ahead, however long the roster.
 func TestSyncStreamsTheRoster(t *testing.T) {
-	srv := mockserver.New()
-	defer srv.Close()
-	p := srv.AddPartner("acme")
-	client, err := partnerapi.NewClient(p.APIKey, partnerapi.WithBaseURL("http://127.0.0.1"),
-		partnerapi.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, client := newMemFake(t)
 	const n, conc = 3000, 4
 	done, pulled, maxAhead := 0, 0, 0
 	users := func(yield func(partnerapi.UserRecord) bool) {
