@@ -140,7 +140,7 @@ func (a *app) dispatch(ctx context.Context, args []string) int {
 		return a.fail(unknownCommand(cmds, words, stray))
 	}
 
-	opts := &options{concurrency: 8}
+	opts := &options{}
 	fs := flag.NewFlagSet("partnerapi "+strings.Join(cmd.words, " "), flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported by us, in one line
 	registerSettings(fs, &opts.settings, cmd.conn)
@@ -398,6 +398,12 @@ func flagError(err error) string {
 	}
 	for _, mid := range []string{" for flag -", " for -"} {
 		if i := strings.LastIndex(msg, mid); i >= 0 {
+			// A value whose own error names its flag ("--concurrency
+			// must be from 1 to 256, got 0") is that error alone.
+			name, cause, _ := strings.Cut(msg[i+len(mid):], ": ")
+			if strings.HasPrefix(cause, "--"+name+" ") {
+				return cause
+			}
 			return msg[:i+len(mid)] + "-" + msg[i+len(mid):]
 		}
 	}

@@ -55,7 +55,7 @@ With --mock, every valid partner_id of the roster is created on the
 embedded fake with demo progress and interviews drawn from the id, so that
 the same roster always gives the same report.
 
---concurrency is from 1 to 256. Progress goes to stderr: a bar on a
+Progress goes to stderr: a bar on a
 terminal, a line per tenth otherwise. Stopped by --timeout or Ctrl-C, it
 writes the rows it has (and the --html page, marked incomplete) and exits
 1. The roster is read again for each pass (to count its rows, to seed
@@ -68,9 +68,6 @@ const maxHeldRows = 10_000
 
 func usersReport(ctx context.Context, inv *invocation) error {
 	o := inv.opts
-	if o.concurrency < 1 || o.concurrency > maxConcurrency {
-		return usagef("users report: --concurrency must be from 1 to %d, got %d", maxConcurrency, o.concurrency)
-	}
 	f, done, err := openRoster("users report", inv.args[0], inv.stdin)
 	if err != nil {
 		return err

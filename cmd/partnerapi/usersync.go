@@ -52,8 +52,6 @@ a carriage return gets a leading ' so that a spreadsheet shows it as text
 instead of running it), and users tracks/interviews/sso-link take
 --derive-ids to find a user by its original id.
 
---concurrency is from 1 to 256.
-
 Progress goes to stderr: a bar on a terminal, a line per tenth otherwise.
 The file is read again rather than held in memory (to check, to confirm
 repeated ids, to send, to match server failures to lines); what is kept is
@@ -85,9 +83,6 @@ type syncResult struct {
 
 func usersSync(ctx context.Context, inv *invocation) error {
 	o := inv.opts
-	if o.concurrency < 1 || o.concurrency > maxConcurrency {
-		return usagef("users sync: --concurrency must be from 1 to %d, got %d", maxConcurrency, o.concurrency)
-	}
 	if o.mapOut != "" && !o.deriveIDs {
 		return usagef("users sync: --map-out needs --derive-ids")
 	}
@@ -219,10 +214,6 @@ func resolveRow(row rosterRow, derive bool) (id string, derived bool, err error)
 	}
 	return "", false, fmt.Errorf("%v (--derive-ids turns such ids into valid ones)", partnerid.Validate(id))
 }
-
-// maxConcurrency bounds --concurrency: each unit is a goroutine and, at
-// full speed, a connection.
-const maxConcurrency = 256
 
 // plan is what the check pass leaves for the others.
 type plan struct {
