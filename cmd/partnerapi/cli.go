@@ -206,6 +206,16 @@ func (a *app) say(format string, args ...any) {
 	fmt.Fprintln(a.stderr, printable(oneLine(fmt.Sprintf(format, args...))))
 }
 
+// refusedStatus reports whether err is the server refusing the key (401
+// or 403: a wrong key, or one that may not use the API), and its status.
+func refusedStatus(err error) (int, bool) {
+	var apiErr *partnerapi.Error
+	if (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) && errors.As(err, &apiErr) {
+		return apiErr.StatusCode, true
+	}
+	return 0, false
+}
+
 // errText is err's message on one line without the "partnerapi: " prefix
 // that the SDK's errors carry, wherever a wrapped SDK error put it: the
 // CLI's own lines say "partnerapi: " once, at their start.

@@ -206,11 +206,8 @@ func (r *reportRun) run(ctx context.Context, client *partnerapi.Client, in *repo
 		case in.err != nil:
 			text = in.err.Error()
 		case err != nil:
-			if !requested && (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) {
-				var apiErr *partnerapi.Error
-				if errors.As(err, &apiErr) {
-					return &keyRefusedError{status: apiErr.StatusCode}
-				}
+			if status, ok := refusedStatus(err); ok && !requested {
+				return &keyRefusedError{status: status}
 			}
 			text = errText(err)
 		}

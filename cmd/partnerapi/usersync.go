@@ -398,10 +398,8 @@ func sendRoster(ctx context.Context, inv *invocation, f io.ReadSeeker, pl *plan,
 		return readErr
 	}
 	if syncErr == nil && len(sr.Failed) == 1 {
-		var apiErr *partnerapi.Error
-		if err := sr.Failed[0].Err; (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) &&
-			errors.As(err, &apiErr) {
-			return fmt.Errorf("users sync: the API key was refused (%d): no row was synced", apiErr.StatusCode)
+		if status, ok := refusedStatus(sr.Failed[0].Err); ok {
+			return fmt.Errorf("users sync: the API key was refused (%d): no row was synced", status)
 		}
 	}
 	failed := sr.Failed
