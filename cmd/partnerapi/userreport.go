@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -244,7 +243,7 @@ type reportWriter interface {
 
 func newReportWriter(inv *invocation, asJSON bool) reportWriter {
 	if asJSON {
-		return &reportJSON{w: inv.stdout}
+		return &reportJSON{w: inv.stdout, enc: newJSONEncoder("")}
 	}
 	return &reportCSV{inv: inv, w: newSafeCSVWriter(inv.stdout)}
 }
@@ -255,6 +254,7 @@ func newReportWriter(inv *invocation, asJSON bool) reportWriter {
 // terminal that stderr shares) never sees half a line.
 type reportJSON struct {
 	w       io.Writer
+	enc     *jsonEncoder
 	started bool
 	prev    []byte // the last row, encoded: written when the next comes
 	buf     bytes.Buffer
@@ -271,14 +271,12 @@ func (j *reportJSON) write(row reportRow) error {
 		j.buf.Write(j.prev)
 		j.buf.WriteString(",\n")
 	}
-	var enc bytes.Buffer
-	e := json.NewEncoder(&enc)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(row); err != nil {
+	b, err := j.enc.encode(row)
+	if err != nil {
 		return err
 	}
-	j.prev = jsonTerminalSafe(bytes.TrimSuffix(enc.Bytes(), []byte("\n")))
-	_, err := j.w.Write(j.buf.Bytes())
+	j.prev = append(j.prev[:0], bytes.TrimSuffix(b, []byte("\n"))...) // b is the encoder's until the next row
+	_, err = j.w.Write(j.buf.Bytes())
 	return err
 }
 
