@@ -298,7 +298,8 @@ type reportCSV struct {
 	header bool     // written
 	tracks []string // the track columns' titles
 	held   []reportRow
-	warned bool // about a track not in the columns
+	warned bool     // about a track not in the columns
+	cells  []string // a row's cells, reused from row to row
 }
 
 func (c *reportCSV) write(row reportRow) error {
@@ -358,7 +359,7 @@ func (c *reportCSV) writeHeader() error {
 
 func (c *reportCSV) writeRow(row reportRow) error {
 	o := c.inv.opts
-	cells := []string{row.PartnerID}
+	cells := append(c.cells[:0], row.PartnerID)
 	if o.deriveIDs {
 		cells = append(cells, row.SourceID)
 	}
@@ -393,6 +394,7 @@ func (c *reportCSV) writeRow(row reportRow) error {
 		}
 	}
 	cells = append(cells, row.Error, strconv.Itoa(row.Line))
+	c.cells = cells
 	return c.w.Write(cells...)
 }
 
