@@ -109,7 +109,7 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	}
 	run := &reportRun{inv: inv, out: newReportWriter(inv, o.json), summary: newReportSummary(source, o.interviews),
 		bar: newProgressOf("report", inv.stderr, inv.stderrTTY, in.rows)}
-	runErr := run.run(ctx, c.client, in)
+	runErr := run.run(ctx, c.client, in) // why the report stopped, bare
 	var refused *keyRefusedError
 	if errors.As(runErr, &refused) {
 		return runErr // nothing was read: no output
@@ -120,22 +120,18 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	run.bar.end(run.done, run.counts())
 	if page != nil {
 		if runErr != nil {
-			cause := runErr
-			if inner := errors.Unwrap(runErr); inner != nil {
-				cause = inner // without the "users report stopped: " the banner says already
-			}
-			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %s: %s.", run.done, rowCount(in.rows), errText(cause))
+			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %s: %s.", run.done, rowCount(in.rows), errText(runErr))
 		}
 		err := renderSummary(page, run.summary, time.Now())
 		switch err = errors.Join(err, page.Close()); {
 		case err == nil:
 			page = nil // written: it stays
 		case runErr == nil:
-			runErr = fmt.Errorf("users report: --html: %w", err)
+			return fmt.Errorf("users report: --html: %w", err)
 		}
 	}
 	if runErr != nil {
-		return runErr
+		return fmt.Errorf("users report stopped: %w", runErr)
 	}
 	inv.say("users report: %s: %d loaded, %d failed", rowCount(run.done), run.done-run.failed, run.failed)
 	if run.failed > 0 {
@@ -179,7 +175,9 @@ func (r *reportRun) counts() string {
 // partner_id, malformed CSV) goes to Report as "", an id Report fails
 // without a request, so that every row keeps its place; the row's own
 // error is shown. The rows between the reading and the writing are those
-// Report has in progress: at most two per unit of concurrency.
+// Report has in progress: at most two per unit of concurrency. An error
+// is why the report stopped early, bare (the context's end, a failure to
+// write or to read the roster); a refused key is a keyRefusedError.
 func (r *reportRun) run(ctx context.Context, client *partnerapi.Client, in *reportInput) error {
 	o := r.inv.opts
 	var pending []inputRow // read, not yet written: in the roster's order
@@ -195,8 +193,11 @@ func (r *reportRun) run(ctx context.Context, client *partnerapi.Client, in *repo
 	}
 	requested := false // a user has been read from the server
 	for rep, err := range client.Users.Report(ctx, ids, &partnerapi.ReportOptions{Concurrency: o.concurrency, Interviews: o.interviews}) {
-		if len(pending) == 0 || (err != nil && err == ctx.Err()) {
-			return fmt.Errorf("users report stopped: %w", err)
+		if err != nil && err == ctx.Err() {
+			return err
+		}
+		if len(pending) == 0 {
+			return errors.New("Users.Report gave more results than the roster has rows")
 		}
 		in := pending[0]
 		pending = pending[1:]

@@ -164,15 +164,17 @@ func openRoster(cmd, path string, stdin io.Reader) (io.ReadSeeker, func(), error
 // forEachRow reads the roster of users sync from its start and calls fn
 // for each row until fn returns false.
 func forEachRow(f io.ReadSeeker, fn func(rosterRow) bool) error {
-	return eachRosterRow(f, "users sync", userColumns, fn)
+	return namedFor("users sync", eachRosterRow(f, "users sync", userColumns, fn))
 }
 
 // eachRosterRow reads a roster CSV from its start, the columns required
 // as the command cmd needs them, and calls fn for each row until fn
-// returns false. An unusable header is a configError (exit 2).
+// returns false. An unusable header is a configError (exit 2) naming
+// cmd; a failure to read is "reading the roster: ...", which the caller
+// names (namedFor).
 func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func(rosterRow) bool) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
+		return fmt.Errorf("reading the roster: %w", err)
 	}
 	rr, err := newRosterReader(f, required...)
 	if err != nil {
@@ -180,7 +182,7 @@ func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func
 		if errors.As(err, &he) {
 			return &configError{msg: cmd + ": " + he.msg}
 		}
-		return fmt.Errorf("%s: reading the roster: %w", cmd, err)
+		return fmt.Errorf("reading the roster: %w", err)
 	}
 	for {
 		row, err := rr.Next()
@@ -188,12 +190,22 @@ func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: reading the roster: %w", cmd, err)
+			return fmt.Errorf("reading the roster: %w", err)
 		}
 		if !fn(row) {
 			return nil
 		}
 	}
+}
+
+// namedFor names the command cmd ("users sync") in err, unless err is nil
+// or a configError, which names it already.
+func namedFor(cmd string, err error) error {
+	var ce *configError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
 }
 
 // resolveRow returns the partner_id to send for a row, whether it was
