@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/partnerapi/go-partnerapi/internal/redact"
 )
 
 // canaryCarriers are the ways a configuration can carry the canary: as
@@ -78,7 +80,7 @@ func TestCanaryNeverPrinted(t *testing.T) {
 					if r.stdout == "" && r.stderr == "" {
 						t.Fatalf("%s %q: no output at all", mode, args)
 					}
-					scrubbed = scrubbed || strings.Contains(r.stdout+r.stderr, redactedMark)
+					scrubbed = scrubbed || strings.Contains(r.stdout+r.stderr, redact.Mark)
 					if m, err := os.ReadFile(mapOut); err == nil && strings.Contains(strings.ToLower(string(m)), canary) {
 						t.Fatalf("%s %q: --map-out holds the canary:\n%s", mode, args, m)
 					}

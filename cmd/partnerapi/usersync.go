@@ -128,14 +128,16 @@ func usersSync(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
+// String is the failure as its line on stderr says it, before say makes
+// it terminal-safe.
 func (fl rowFailure) String() string {
 	if fl.Line == 0 {
-		return printable(fmt.Sprintf("partner_id %q: %s", fl.PartnerID, fl.Error))
+		return fmt.Sprintf("partner_id %q: %s", fl.PartnerID, fl.Error)
 	}
 	if fl.PartnerID == "" || fl.Named {
-		return printable(fmt.Sprintf("line %d: %s", fl.Line, fl.Error))
+		return fmt.Sprintf("line %d: %s", fl.Line, fl.Error)
 	}
-	return printable(fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error))
+	return fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error)
 }
 
 // openRoster opens the roster file of the command cmd ("users sync"); "-"
