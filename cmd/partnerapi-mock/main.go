@@ -122,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	added, err := setUpPartners(srv, o.partners, stderr)
+	added, err := setUpPartners(srv, o.partners)
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerapi-mock: %v\n", err)
 		return 2
@@ -248,7 +248,7 @@ func parseFlags(args []string, stderr io.Writer) (o options, code int) {
 // setUpPartners adds the partners the -partner values describe (ORG or
 // ORG:anonymous) and returns them in order. An organization already there
 // — from the -state file — is reused as it is.
-func setUpPartners(srv *mockserver.Server, specs []string, stderr io.Writer) ([]*mockserver.Partner, error) {
+func setUpPartners(srv *mockserver.Server, specs []string) ([]*mockserver.Partner, error) {
 	existing := map[string]*mockserver.Partner{}
 	for _, p := range srv.Partners() {
 		existing[p.Org] = p
