@@ -122,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	added, err := setUpPartners(srv, o.partners, stderr)
+	added, err := setUpPartners(srv, o.partners)
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerapi-mock: %v\n", err)
 		return 2
@@ -248,7 +248,7 @@ func parseFlags(args []string, stderr io.Writer) (o options, code int) {
 // setUpPartners adds the partners the -partner values describe (ORG or
 // ORG:anonymous) and returns them in order. An organization already there
 // — from the -state file — is reused as it is.
-func setUpPartners(srv *mockserver.Server, specs []string, stderr io.Writer) ([]*mockserver.Partner, error) {
+func setUpPartners(srv *mockserver.Server, specs []string) ([]*mockserver.Partner, error) {
 	existing := map[string]*mockserver.Partner{}
 	for _, p := range srv.Partners() {
 		existing[p.Org] = p
@@ -274,8 +274,8 @@ func setUpPartners(srv *mockserver.Server, specs []string, stderr io.Writer) ([]
 			out = append(out, p)
 			continue
 		}
-		p, err := addPartner(srv, org, opts)
-		if err != nil {
+		var p *mockserver.Partner
+		if err := setupError("AddPartner", func() { p = srv.AddPartner(org, opts...) }); err != nil {
 			return nil, fmt.Errorf("-partner %q: %v", spec, err)
 		}
 		out = append(out, p)
@@ -283,15 +283,18 @@ func setUpPartners(srv *mockserver.Server, specs []string, stderr io.Writer) ([]
 	return out, nil
 }
 
-// addPartner adds a partner, its panic on a setup mistake (a bad
-// organization) turned into an error: here that is the user's input.
-func addPartner(srv *mockserver.Server, org string, opts []mockserver.PartnerOption) (p *mockserver.Partner, err error) {
+// setupError runs f, a call of the mockserver method op ("AddPartner"),
+// and returns its panic on a setup mistake (a bad organization, a bad
+// URL) as an error, without the "mockserver: op: " the caller says in its
+// own words: here the mistake is the user's input.
+func setupError(op string, f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = errors.New(strings.TrimPrefix(fmt.Sprint(r), "mockserver: AddPartner: "))
+			err = errors.New(strings.TrimPrefix(fmt.Sprint(r), "mockserver: "+op+": "))
 		}
 	}()
-	return srv.AddPartner(org, opts...), nil
+	f()
+	return nil
 }
 
 // webhookLine is a -webhook registration, as its line shows it.
@@ -329,8 +332,8 @@ func setUpWebhooks(srv *mockserver.Server, specs []string) ([]webhookLine, error
 			}
 		}
 		if found == nil {
-			key, err := addWebhook(srv, p, rawURL)
-			if err != nil {
+			var key string
+			if err := setupError("AddWebhook", func() { key = srv.AddWebhook(p, rawURL) }); err != nil {
 				return nil, fmt.Errorf("-webhook %q: %v", spec, err)
 			}
 			found = &mockserver.Webhook{URL: rawURL, VerificationKey: key}
@@ -338,13 +341,4 @@ func setUpWebhooks(srv *mockserver.Server, specs []string) ([]webhookLine, error
 		out = append(out, webhookLine{p.Org, *found})
 	}
 	return out, nil
-}
-
-func addWebhook(srv *mockserver.Server, p *mockserver.Partner, rawURL string) (key string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New(strings.TrimPrefix(fmt.Sprint(r), "mockserver: AddWebhook: "))
-		}
-	}()
-	return srv.AddWebhook(p, rawURL), nil
 }

@@ -140,7 +140,7 @@ func (a *app) dispatch(ctx context.Context, args []string) int {
 		return a.fail(unknownCommand(cmds, words, stray))
 	}
 
-	opts := &options{concurrency: 8}
+	opts := &options{}
 	fs := flag.NewFlagSet("partnerapi "+strings.Join(cmd.words, " "), flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported by us, in one line
 	registerSettings(fs, &opts.settings, cmd.conn)
@@ -204,6 +204,16 @@ func (a *app) fail(err error) int {
 // the server).
 func (a *app) say(format string, args ...any) {
 	fmt.Fprintln(a.stderr, printable(oneLine(fmt.Sprintf(format, args...))))
+}
+
+// refusedStatus reports whether err is the server refusing the key (401
+// or 403: a wrong key, or one that may not use the API), and its status.
+func refusedStatus(err error) (int, bool) {
+	var apiErr *partnerapi.Error
+	if (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) && errors.As(err, &apiErr) {
+		return apiErr.StatusCode, true
+	}
+	return 0, false
 }
 
 // errText is err's message on one line without the "partnerapi: " prefix
@@ -398,6 +408,12 @@ func flagError(err error) string {
 	}
 	for _, mid := range []string{" for flag -", " for -"} {
 		if i := strings.LastIndex(msg, mid); i >= 0 {
+			// A value whose own error names its flag ("--concurrency
+			// must be from 1 to 256, got 0") is that error alone.
+			name, cause, _ := strings.Cut(msg[i+len(mid):], ": ")
+			if strings.HasPrefix(cause, "--"+name+" ") {
+				return cause
+			}
 			return msg[:i+len(mid)] + "-" + msg[i+len(mid):]
 		}
 	}

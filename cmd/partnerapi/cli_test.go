@@ -167,3 +167,26 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// --concurrency is refused as it is parsed, for both roster commands, before
+// the roster is opened; an error that names its flag is said once.
+func TestConcurrencyRefusedAtParse(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.csv")
+	for _, cmd := range []string{"sync", "report"} {
+		for _, tc := range []struct{ value, want string }{
+			{"0", "partnerapi: users " + cmd + ": --concurrency must be from 1 to 256, got 0 (see partnerapi users " + cmd + " --help)"},
+			{"99999999999999999999", "partnerapi: users " + cmd + ": --concurrency must be from 1 to 256, got 99999999999999999999 (see partnerapi users " + cmd + " --help)"},
+			{"x", `partnerapi: users ` + cmd + `: invalid value "x" for flag --concurrency: not a whole number; --concurrency is from 1 to 256 (see partnerapi users ` + cmd + ` --help)`},
+		} {
+			r := runInProcess(t, nil, &stubServer{}, nil, "users", cmd, missing, "--concurrency", tc.value)
+			wantCode(t, r, exitUsage)
+			if got := oneErrorLine(t, r); got != tc.want {
+				t.Errorf("users %s --concurrency %s:\n got %q\nwant %q", cmd, tc.value, got, tc.want)
+			}
+		}
+		r := runInProcess(t, nil, &stubServer{}, nil, "users", cmd, "--help")
+		if !strings.Contains(r.stdout, "--concurrency N     how many requests at once, N from 1 to 256 (default 8)") {
+			t.Errorf("users %s --help:\n%s", cmd, r.stdout)
+		}
+	}
+}

@@ -14,15 +14,40 @@ import (
 // writeJSON prints v as indented JSON: the bare value, no envelope, and
 // terminal-safe (see jsonTerminalSafe).
 func writeJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := newJSONEncoder("  ").encode(v)
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(jsonTerminalSafe(buf.Bytes()))
+	_, err = w.Write(b)
 	return err
+}
+
+// jsonEncoder encodes values as the CLI prints JSON: < > & as they are,
+// and terminal-safe (see jsonTerminalSafe). One buffer and encoder serve
+// every value it encodes.
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// newJSONEncoder returns a jsonEncoder that indents by indent, or writes
+// each value on one line if indent is "".
+func newJSONEncoder(indent string) *jsonEncoder {
+	e := &jsonEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetIndent("", indent)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// encode returns v as JSON ending in a line feed, valid until the next
+// call.
+func (e *jsonEncoder) encode(v any) ([]byte, error) {
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return jsonTerminalSafe(e.buf.Bytes()), nil
 }
 
 // rowCount counts n roster rows in words: "1 row", "2 rows".

@@ -28,7 +28,7 @@ type progress struct {
 	w     io.Writer
 	tty   bool
 	what  string // the command's word in plain lines: "sync", "report"
-	total int    // rows expected; -1 when unknown
+	total int    // rows expected
 	last  int    // last step drawn (a percent on a terminal, a tenth otherwise); -1 before the first
 	done  int    // rows done at the last line drawn
 	drawn bool
@@ -75,7 +75,7 @@ func (p *progress) step(done int) int {
 		units = 100
 	}
 	if p.total <= 0 {
-		return done // unknown total: every record
+		return done // no rows expected: a step a row
 	}
 	if done >= p.total {
 		return units
@@ -87,9 +87,9 @@ func (p *progress) draw(done int, counts string) {
 	p.done, p.drawn = done, true
 	if !p.tty {
 		if p.total > 0 {
-			fmt.Fprintf(p.w, "%s: %d/%d rows (%d%%): %s\n", p.what, done, p.total, done*100/p.total, counts)
+			fmt.Fprintf(p.w, "%s: %d/%s (%d%%): %s\n", p.what, done, rowCount(p.total), done*100/p.total, counts)
 		} else {
-			fmt.Fprintf(p.w, "%s: %d rows: %s\n", p.what, done, counts)
+			fmt.Fprintf(p.w, "%s: %s: %s\n", p.what, rowCount(done), counts)
 		}
 		return
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,5 +61,27 @@ func TestProgressSteps(t *testing.T) {
 	}
 	if !strings.HasSuffix(buf.String(), "\n") {
 		t.Fatal("the bar's line is not ended")
+	}
+}
+
+// Plain progress lines count rows in words: one row is "1 row".
+func TestProgressLinesCountRows(t *testing.T) {
+	for _, tc := range []struct {
+		total, done int
+		want        string
+	}{
+		{1, 1, "report: 1/1 row (100%): loaded 1, failed 0\n"},
+		{2, 2, "report: 1/2 rows (50%): loaded 1, failed 0\nreport: 2/2 rows (100%): loaded 2, failed 0\n"},
+		{0, 0, "report: 0 rows: loaded 0, failed 0\n"},
+	} {
+		var buf bytes.Buffer
+		p := newProgressOf("report", &buf, false, tc.total)
+		for i := 1; i <= tc.done; i++ {
+			p.advance(i, fmt.Sprintf("loaded %d, failed 0", i))
+		}
+		p.end(tc.done, fmt.Sprintf("loaded %d, failed 0", tc.done))
+		if buf.String() != tc.want {
+			t.Errorf("%d of %d rows:\n got %q\nwant %q", tc.done, tc.total, buf.String(), tc.want)
+		}
 	}
 }

@@ -12,9 +12,6 @@ import (
 	"github.com/partnerapi/go-partnerapi/internal/redact"
 )
 
-// redactedMark is what the CLI prints in place of a credential, as the SDK does.
-const redactedMark = redact.Mark
-
 // redactor knows every credential the configuration carries, wherever it
 // was put, and removes them from text with the SDK's own matcher
 // ([redact.Redactor]). The CLI's stdout and stderr are written through it

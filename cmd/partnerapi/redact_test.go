@@ -51,9 +51,12 @@ func TestCanaryNeverPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 	mapOut := filepath.Join(dir, "map.csv")
+	page := filepath.Join(dir, "page.html")
 	commands := [][]string{
 		{"users", "sync", roster}, {"users", "sync", roster, "--json"}, {"users", "sync", roster, "--dry-run"},
 		{"users", "sync", roster, "--derive-ids", "--map-out", mapOut},
+		{"users", "report", roster}, {"users", "report", roster, "--json"}, {"users", "report", roster, "--interviews"},
+		{"users", "report", roster, "--interviews", "--html", page},
 		{"users", "tracks", "u1"}, {"users", "tracks", "u1", "--json"},
 		{"users", "interviews", "u1"}, {"users", "interviews", "u1", "--json"},
 		{"sso-link", "u1"}, {"sso-link", "u1", "--first-name", "A", "--last-name", "B", "--email", "e@example.com"},
@@ -77,9 +80,12 @@ func TestCanaryNeverPrinted(t *testing.T) {
 					if r.stdout == "" && r.stderr == "" {
 						t.Fatalf("%s %q: no output at all", mode, args)
 					}
-					scrubbed = scrubbed || strings.Contains(r.stdout+r.stderr, redactedMark)
+					scrubbed = scrubbed || strings.Contains(r.stdout+r.stderr, redact.Mark)
 					if m, err := os.ReadFile(mapOut); err == nil && strings.Contains(strings.ToLower(string(m)), canary) {
 						t.Fatalf("%s %q: --map-out holds the canary:\n%s", mode, args, m)
+					}
+					if p, err := os.ReadFile(page); err == nil && strings.Contains(strings.ToLower(string(p)), canary) {
+						t.Fatalf("%s %q: the --html page holds the canary:\n%s", mode, args, p)
 					}
 				}
 			}

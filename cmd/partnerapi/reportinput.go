@@ -53,13 +53,14 @@ func newReportInput(f io.ReadSeeker, derive bool) (*reportInput, error) {
 			"a roster CSV needs a header row naming partner_id; a list of partner_ids has one a line", first.Line, len(first.Fields))}
 	}
 	if err := in.each(func(inputRow) bool { in.rows++; return true }); err != nil {
-		return nil, err
+		return nil, namedFor("users report", err)
 	}
 	return in, nil
 }
 
 // each reads the roster from its start and calls fn with each row, in
-// order, until fn returns false.
+// order, until fn returns false. A failure to read is "reading the
+// roster: ...", without the command's name.
 func (in *reportInput) each(fn func(inputRow) bool) error {
 	resolve := func(row rosterRow) bool {
 		id, _, err := resolveRow(row, in.derive)
@@ -69,7 +70,7 @@ func (in *reportInput) each(fn func(inputRow) bool) error {
 		return eachRosterRow(in.f, "users report", nil, resolve)
 	}
 	if _, err := in.f.Seek(0, io.SeekStart); err != nil {
-		return err
+		return fmt.Errorf("reading the roster: %w", err)
 	}
 	lines := newRecordReader(in.f)
 	for {
@@ -78,7 +79,7 @@ func (in *reportInput) each(fn func(inputRow) bool) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("users report: reading the roster: %w", err)
+			return fmt.Errorf("reading the roster: %w", err)
 		}
 		row := rosterRow{Line: l.n}
 		if l.tooLong > 0 {

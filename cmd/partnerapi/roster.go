@@ -23,9 +23,6 @@ const (
 
 var rosterColumnNames = [numRosterColumns]string{"partner_id", "first_name", "last_name", "email"}
 
-// String is the column's name in a header row.
-func (c rosterColumn) String() string { return rosterColumnNames[c] }
-
 // userColumns are the columns a roster needs to create users (users sync).
 var userColumns = []rosterColumn{colPartnerID, colFirstName, colLastName, colEmail}
 

@@ -44,6 +44,7 @@ func TestServerTextIsTerminalSafe(t *testing.T) {
 	env := map[string]string{envKey: otherKey, envKeysKey: otherKey, envBaseURL: stubBaseURL, envPartner: stubPartner}
 	commands := [][]string{
 		{"users", "sync", roster}, {"users", "sync", roster, "--json"},
+		{"users", "report", roster}, {"users", "report", roster, "--json"}, {"users", "report", roster, "--interviews"},
 		{"users", "tracks", "u1"}, {"users", "tracks", "u1", "--json"},
 		{"users", "interviews", "u1"}, {"users", "interviews", "u1", "--json"},
 		{"sso-link", "u1"},
@@ -69,6 +70,12 @@ func TestServerTextIsTerminalSafe(t *testing.T) {
 	r := runInProcess(t, env, &stubServer{mode: echoSuccess, taint: taintText}, nil, "keys", "list")
 	if !strings.Contains(r.stdout, "\uFFFD[31m\uFFFD]0;pwned") || !strings.Contains(r.stdout, "\uFFFD[31…") {
 		t.Fatalf("keys list does not show the server's text, replaced (the key prefix included):\n%s", r.stdout)
+	}
+	// users report's warning about a track the CSV has no column for
+	// quotes the server's title: the stub's titles differ by user.
+	r = runInProcess(t, env, &stubServer{mode: echoSuccess, taint: taintText}, nil, "users", "report", roster)
+	if !strings.Contains(r.stderr, "has no column in the CSV") {
+		t.Fatalf("users report did not warn about a track without a column, so the warning was not tested:\n%s", r.stderr)
 	}
 	// keys create does not print a key no client could use, raw or replaced.
 	r = runInProcess(t, env, &stubServer{mode: echoSuccess, taint: taintText}, nil, "keys", "create", "ci")

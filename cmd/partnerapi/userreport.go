@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +54,7 @@ With --mock, every valid partner_id of the roster is created on the
 embedded fake with demo progress and interviews drawn from the id, so that
 the same roster always gives the same report.
 
---concurrency is from 1 to 256. Progress goes to stderr: a bar on a
+Progress goes to stderr: a bar on a
 terminal, a line per tenth otherwise. Stopped by --timeout or Ctrl-C, it
 writes the rows it has (and the --html page, marked incomplete) and exits
 1. The roster is read again for each pass (to count its rows, to seed
@@ -68,9 +67,6 @@ const maxHeldRows = 10_000
 
 func usersReport(ctx context.Context, inv *invocation) error {
 	o := inv.opts
-	if o.concurrency < 1 || o.concurrency > maxConcurrency {
-		return usagef("users report: --concurrency must be from 1 to %d, got %d", maxConcurrency, o.concurrency)
-	}
 	f, done, err := openRoster("users report", inv.args[0], inv.stdin)
 	if err != nil {
 		return err
@@ -113,7 +109,7 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	}
 	run := &reportRun{inv: inv, out: newReportWriter(inv, o.json), summary: newReportSummary(source, o.interviews),
 		bar: newProgressOf("report", inv.stderr, inv.stderrTTY, in.rows)}
-	runErr := run.run(ctx, c.client, in)
+	runErr := run.run(ctx, c.client, in) // why the report stopped, bare
 	var refused *keyRefusedError
 	if errors.As(runErr, &refused) {
 		return runErr // nothing was read: no output
@@ -124,22 +120,18 @@ func usersReport(ctx context.Context, inv *invocation) error {
 	run.bar.end(run.done, run.counts())
 	if page != nil {
 		if runErr != nil {
-			cause := runErr
-			if inner := errors.Unwrap(runErr); inner != nil {
-				cause = inner // without the "users report stopped: " the banner says already
-			}
-			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %s: %s.", run.done, rowCount(in.rows), errText(cause))
+			run.summary.stopped = fmt.Sprintf("The report stopped after %d of %s: %s.", run.done, rowCount(in.rows), errText(runErr))
 		}
 		err := renderSummary(page, run.summary, time.Now())
 		switch err = errors.Join(err, page.Close()); {
 		case err == nil:
 			page = nil // written: it stays
 		case runErr == nil:
-			runErr = fmt.Errorf("users report: --html: %w", err)
+			return fmt.Errorf("users report: --html: %w", err)
 		}
 	}
 	if runErr != nil {
-		return runErr
+		return fmt.Errorf("users report stopped: %w", runErr)
 	}
 	inv.say("users report: %s: %d loaded, %d failed", rowCount(run.done), run.done-run.failed, run.failed)
 	if run.failed > 0 {
@@ -183,7 +175,9 @@ func (r *reportRun) counts() string {
 // partner_id, malformed CSV) goes to Report as "", an id Report fails
 // without a request, so that every row keeps its place; the row's own
 // error is shown. The rows between the reading and the writing are those
-// Report has in progress: at most two per unit of concurrency.
+// Report has in progress: at most two per unit of concurrency. An error
+// is why the report stopped early, bare (the context's end, a failure to
+// write or to read the roster); a refused key is a keyRefusedError.
 func (r *reportRun) run(ctx context.Context, client *partnerapi.Client, in *reportInput) error {
 	o := r.inv.opts
 	var pending []inputRow // read, not yet written: in the roster's order
@@ -199,8 +193,11 @@ func (r *reportRun) run(ctx context.Context, client *partnerapi.Client, in *repo
 	}
 	requested := false // a user has been read from the server
 	for rep, err := range client.Users.Report(ctx, ids, &partnerapi.ReportOptions{Concurrency: o.concurrency, Interviews: o.interviews}) {
-		if len(pending) == 0 || (err != nil && err == ctx.Err()) {
-			return fmt.Errorf("users report stopped: %w", err)
+		if err != nil && err == ctx.Err() {
+			return err
+		}
+		if len(pending) == 0 {
+			return errors.New("Users.Report gave more results than the roster has rows")
 		}
 		in := pending[0]
 		pending = pending[1:]
@@ -209,11 +206,8 @@ func (r *reportRun) run(ctx context.Context, client *partnerapi.Client, in *repo
 		case in.err != nil:
 			text = in.err.Error()
 		case err != nil:
-			if !requested && (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) {
-				var apiErr *partnerapi.Error
-				if errors.As(err, &apiErr) {
-					return &keyRefusedError{status: apiErr.StatusCode}
-				}
+			if status, ok := refusedStatus(err); ok && !requested {
+				return &keyRefusedError{status: status}
 			}
 			text = errText(err)
 		}
@@ -250,7 +244,7 @@ type reportWriter interface {
 
 func newReportWriter(inv *invocation, asJSON bool) reportWriter {
 	if asJSON {
-		return &reportJSON{w: inv.stdout}
+		return &reportJSON{w: inv.stdout, enc: newJSONEncoder("")}
 	}
 	return &reportCSV{inv: inv, w: newSafeCSVWriter(inv.stdout)}
 }
@@ -261,6 +255,7 @@ func newReportWriter(inv *invocation, asJSON bool) reportWriter {
 // terminal that stderr shares) never sees half a line.
 type reportJSON struct {
 	w       io.Writer
+	enc     *jsonEncoder
 	started bool
 	prev    []byte // the last row, encoded: written when the next comes
 	buf     bytes.Buffer
@@ -277,14 +272,12 @@ func (j *reportJSON) write(row reportRow) error {
 		j.buf.Write(j.prev)
 		j.buf.WriteString(",\n")
 	}
-	var enc bytes.Buffer
-	e := json.NewEncoder(&enc)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(row); err != nil {
+	b, err := j.enc.encode(row)
+	if err != nil {
 		return err
 	}
-	j.prev = jsonTerminalSafe(bytes.TrimSuffix(enc.Bytes(), []byte("\n")))
-	_, err := j.w.Write(j.buf.Bytes())
+	j.prev = append(j.prev[:0], bytes.TrimSuffix(b, []byte("\n"))...) // b is the encoder's until the next row
+	_, err = j.w.Write(j.buf.Bytes())
 	return err
 }
 
@@ -306,7 +299,8 @@ type reportCSV struct {
 	header bool     // written
 	tracks []string // the track columns' titles
 	held   []reportRow
-	warned bool // about a track not in the columns
+	warned bool     // about a track not in the columns
+	cells  []string // a row's cells, reused from row to row
 }
 
 func (c *reportCSV) write(row reportRow) error {
@@ -366,7 +360,7 @@ func (c *reportCSV) writeHeader() error {
 
 func (c *reportCSV) writeRow(row reportRow) error {
 	o := c.inv.opts
-	cells := []string{row.PartnerID}
+	cells := append(c.cells[:0], row.PartnerID)
 	if o.deriveIDs {
 		cells = append(cells, row.SourceID)
 	}
@@ -401,6 +395,7 @@ func (c *reportCSV) writeRow(row reportRow) error {
 		}
 	}
 	cells = append(cells, row.Error, strconv.Itoa(row.Line))
+	c.cells = cells
 	return c.w.Write(cells...)
 }
 

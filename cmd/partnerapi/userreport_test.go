@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -322,4 +326,33 @@ func TestReportOneRow(t *testing.T) {
 	if line := lines(r.stderr); len(line) == 0 || line[len(line)-1] != "partnerapi: users report: 1 of 1 row failed (each failed row says why)" {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
+}
+
+// A report that cannot write stdout stops and says why, whole, once: the
+// error line names the command, and it and the page name the failed write.
+func TestReportStdoutFails(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "summary.html")
+	var stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: failingWriter{}, stderr: &stderr, getenv: func(string) string { return "" }}
+	code := a.main(context.Background(), []string{"--mock", "users", "report", writeFile(t, "partner_id\nann\nbob\n"), "--json", "--html", page})
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFailed, stderr.String())
+	}
+	if ls := lines(stderr.String()); ls[len(ls)-1] != "partnerapi: users report stopped: write /dev/stdout: no space left on device" {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "The report stopped after 0 of 2 rows: write /dev/stdout: no space left on device.") {
+		t.Errorf("the page does not say why the report stopped:\n%.1500s", b)
+	}
+}
+
+// failingWriter is a stdout that cannot be written: a full disk.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
 }

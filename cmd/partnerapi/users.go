@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"strconv"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/partnerid"
@@ -21,7 +23,7 @@ func usersCommands() []*command {
 				fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and send nothing (needs no configuration)")
 				fs.BoolVar(&o.deriveIDs, "derive-ids", false, "turn partner_ids that break the rules (e.g. e-mail addresses) into valid ones with partnerid.Derive")
 				fs.StringVar(&o.mapOut, "map-out", "", "with --derive-ids, write every derived id to `FILE`, as CSV: line,source_id,partner_id")
-				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once, `N` from 1 to 256")
+				concurrencyFlag(fs, o)
 			},
 		},
 		{
@@ -33,7 +35,7 @@ func usersCommands() []*command {
 				fs.BoolVar(&o.interviews, "interviews", false, "read each user's interviews too (one more request a user)")
 				fs.StringVar(&o.htmlOut, "html", "", "also write a one-page summary to `FILE`: self-contained HTML, charts drawn inline")
 				fs.BoolVar(&o.deriveIDs, "derive-ids", false, "find users synced with users sync --derive-ids by the ids in the file")
-				fs.IntVar(&o.concurrency, "concurrency", 8, "how many requests at once, `N` from 1 to 256")
+				concurrencyFlag(fs, o)
 			},
 		},
 		{
@@ -53,6 +55,44 @@ func usersCommands() []*command {
 // user synced with --derive-ids is found by the id in the roster.
 func deriveFlag(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.deriveIDs, "derive-ids", false, "if ID breaks the partner_id rules (e.g. an e-mail address), use partnerid.Derive(ID), as users sync --derive-ids does")
+}
+
+// The bounds of --concurrency: each unit is a goroutine and, at full
+// speed, a connection.
+const (
+	defaultConcurrency = 8
+	maxConcurrency     = 256
+)
+
+// concurrencyFlag adds --concurrency to a roster command: how many
+// requests at once, from 1 to maxConcurrency, defaultConcurrency unless
+// given.
+func concurrencyFlag(fs *flag.FlagSet, o *options) {
+	o.concurrency = defaultConcurrency
+	fs.Var((*concurrencyValue)(&o.concurrency), "concurrency", fmt.Sprintf("how many requests at once, `N` from 1 to %d", maxConcurrency))
+}
+
+// concurrencyValue is the value of --concurrency: it refuses a number out
+// of range as the flag is parsed, so the command line is refused whole.
+type concurrencyValue int
+
+func (v *concurrencyValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(int(*v))
+}
+
+func (v *concurrencyValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if errors.Is(err, strconv.ErrSyntax) {
+		return fmt.Errorf("not a whole number; --concurrency is from 1 to %d", maxConcurrency)
+	}
+	if err != nil || n < 1 || n > maxConcurrency { // err: out of int's range
+		return fmt.Errorf("--concurrency must be from 1 to %d, got %s", maxConcurrency, s)
+	}
+	*v = concurrencyValue(n)
+	return nil
 }
 
 // userID returns the partner_id a command's ID argument names.

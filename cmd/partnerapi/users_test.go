@@ -71,12 +71,21 @@ func TestUsersNotFoundIsOneLine(t *testing.T) {
 // A user synced with --derive-ids is found by its original id.
 func TestUsersDeriveIDs(t *testing.T) {
 	f := newFixture(t)
-	f.createUser(t, partnerid.Derive("ann@example.com"))
+	derived := partnerid.Derive("ann@example.com")
+	f.createUser(t, derived)
+	if err := f.srv.SetProgress(f.p, derived, "Fast Track", 1); err != nil {
+		t.Fatal(err)
+	}
 	r := f.run(t, "users", "tracks", "ann@example.com")
 	wantCode(t, r, 2) // an invalid partner_id is refused before any request
 	oneErrorLine(t, r)
 	r = f.run(t, "users", "tracks", "ann@example.com", "--derive-ids", "--json")
 	wantCode(t, r, 0)
+	var tracks []partnerapi.Track
+	decodeJSON(t, r.stdout, '[', &tracks)
+	if len(tracks) != 2 || tracks[0].Title != "Fast Track" || tracks[0].Progress != 0.2 || !tracks[0].Steps[0].Completed {
+		t.Fatalf("not the tracks of %s: %+v", derived, tracks)
+	}
 }
 
 // Text from the server is printed in tables with its control characters

@@ -52,8 +52,6 @@ a carriage return gets a leading ' so that a spreadsheet shows it as text
 instead of running it), and users tracks/interviews/sso-link take
 --derive-ids to find a user by its original id.
 
---concurrency is from 1 to 256.
-
 Progress goes to stderr: a bar on a terminal, a line per tenth otherwise.
 The file is read again rather than held in memory (to check, to confirm
 repeated ids, to send, to match server failures to lines); what is kept is
@@ -85,9 +83,6 @@ type syncResult struct {
 
 func usersSync(ctx context.Context, inv *invocation) error {
 	o := inv.opts
-	if o.concurrency < 1 || o.concurrency > maxConcurrency {
-		return usagef("users sync: --concurrency must be from 1 to %d, got %d", maxConcurrency, o.concurrency)
-	}
 	if o.mapOut != "" && !o.deriveIDs {
 		return usagef("users sync: --map-out needs --derive-ids")
 	}
@@ -133,14 +128,16 @@ func usersSync(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
+// String is the failure as its line on stderr says it, before say makes
+// it terminal-safe.
 func (fl rowFailure) String() string {
 	if fl.Line == 0 {
-		return printable(fmt.Sprintf("partner_id %q: %s", fl.PartnerID, fl.Error))
+		return fmt.Sprintf("partner_id %q: %s", fl.PartnerID, fl.Error)
 	}
 	if fl.PartnerID == "" || fl.Named {
-		return printable(fmt.Sprintf("line %d: %s", fl.Line, fl.Error))
+		return fmt.Sprintf("line %d: %s", fl.Line, fl.Error)
 	}
-	return printable(fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error))
+	return fmt.Sprintf("line %d: partner_id %q: %s", fl.Line, fl.PartnerID, fl.Error)
 }
 
 // openRoster opens the roster file of the command cmd ("users sync"); "-"
@@ -169,15 +166,17 @@ func openRoster(cmd, path string, stdin io.Reader) (io.ReadSeeker, func(), error
 // forEachRow reads the roster of users sync from its start and calls fn
 // for each row until fn returns false.
 func forEachRow(f io.ReadSeeker, fn func(rosterRow) bool) error {
-	return eachRosterRow(f, "users sync", userColumns, fn)
+	return namedFor("users sync", eachRosterRow(f, "users sync", userColumns, fn))
 }
 
 // eachRosterRow reads a roster CSV from its start, the columns required
 // as the command cmd needs them, and calls fn for each row until fn
-// returns false. An unusable header is a configError (exit 2).
+// returns false. An unusable header is a configError (exit 2) naming
+// cmd; a failure to read is "reading the roster: ...", which the caller
+// names (namedFor).
 func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func(rosterRow) bool) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
+		return fmt.Errorf("reading the roster: %w", err)
 	}
 	rr, err := newRosterReader(f, required...)
 	if err != nil {
@@ -185,7 +184,7 @@ func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func
 		if errors.As(err, &he) {
 			return &configError{msg: cmd + ": " + he.msg}
 		}
-		return fmt.Errorf("%s: reading the roster: %w", cmd, err)
+		return fmt.Errorf("reading the roster: %w", err)
 	}
 	for {
 		row, err := rr.Next()
@@ -193,12 +192,22 @@ func eachRosterRow(f io.ReadSeeker, cmd string, required []rosterColumn, fn func
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: reading the roster: %w", cmd, err)
+			return fmt.Errorf("reading the roster: %w", err)
 		}
 		if !fn(row) {
 			return nil
 		}
 	}
+}
+
+// namedFor names the command cmd ("users sync") in err, unless err is nil
+// or a configError, which names it already.
+func namedFor(cmd string, err error) error {
+	var ce *configError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
 }
 
 // resolveRow returns the partner_id to send for a row, whether it was
@@ -219,10 +228,6 @@ func resolveRow(row rosterRow, derive bool) (id string, derived bool, err error)
 	}
 	return "", false, fmt.Errorf("%v (--derive-ids turns such ids into valid ones)", partnerid.Validate(id))
 }
-
-// maxConcurrency bounds --concurrency: each unit is a goroutine and, at
-// full speed, a connection.
-const maxConcurrency = 256
 
 // plan is what the check pass leaves for the others.
 type plan struct {
@@ -407,10 +412,8 @@ func sendRoster(ctx context.Context, inv *invocation, f io.ReadSeeker, pl *plan,
 		return readErr
 	}
 	if syncErr == nil && len(sr.Failed) == 1 {
-		var apiErr *partnerapi.Error
-		if err := sr.Failed[0].Err; (errors.Is(err, partnerapi.ErrUnauthorized) || errors.Is(err, partnerapi.ErrForbidden)) &&
-			errors.As(err, &apiErr) {
-			return fmt.Errorf("users sync: the API key was refused (%d): no row was synced", apiErr.StatusCode)
+		if status, ok := refusedStatus(sr.Failed[0].Err); ok {
+			return fmt.Errorf("users sync: the API key was refused (%d): no row was synced", status)
 		}
 	}
 	failed := sr.Failed
