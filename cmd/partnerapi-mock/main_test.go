@@ -123,6 +123,7 @@ func TestBadUsage(t *testing.T) {
 		says string
 	}{
 		{[]string{"-partner", "bad org"}, 2, "not a subdomain"},
+		{[]string{"-partner", "bad org"}, 2, `partnerapi-mock: -partner "bad org": organization "bad org" is not a subdomain`},
 		{[]string{"-partner", "acme:weird"}, 2, "unknown mode"},
 		{[]string{"-partner", "acme", "-partner", "ACME"}, 2, "already added"},
 		{[]string{"-partner", ""}, 2, "not a subdomain"},
@@ -221,6 +222,7 @@ func TestBadNewFlags(t *testing.T) {
 		{[]string{"-webhook", "acme=http://x"}, `no partner "acme"`},
 		{[]string{"-partner", "acme", "-webhook", "acme"}, "not ORG=URL"},
 		{[]string{"-partner", "acme", "-webhook", "acme=ftp://x"}, "not an absolute http or https URL"},
+		{[]string{"-partner", "acme", "-webhook", "acme=ftp://x"}, `partnerapi-mock: -webhook "acme=ftp://x": "ftp://x" is not an absolute`},
 	} {
 		var stdout, stderr bytes.Buffer
 		if got := run(append([]string{"-addr", "127.0.0.1:0"}, c.args...), &stdout, &stderr); got != 2 || !strings.Contains(stderr.String(), c.says) {
