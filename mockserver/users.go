@@ -274,9 +274,12 @@ func (ex *exchange) userParams() (userParams, bool) {
 			ex.fail(http.StatusBadRequest, "the form body is malformed")
 			return p, false
 		}
+		// A value ParseQuery did not unescape points into the whole
+		// body: the kept ones are copied, so that a stored user does not
+		// keep the body alive.
 		first := func(name string) string {
 			if v := q[name]; len(v) > 0 {
-				return v[0]
+				return strings.Clone(v[0])
 			}
 			return ""
 		}
