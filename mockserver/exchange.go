@@ -46,8 +46,10 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, sf *surface,
 	if sf.tracked {
 		ex.tracked = true
 		ex.seq = s.journal.begin(r, s.clock.now())
-		if f, ok := s.faults.take(r.Method, r.URL.Path); ok {
-			s.changed() // the fault has one use less
+		if f, spent, ok := s.faults.take(r.Method, r.URL.Path); ok {
+			if spent {
+				s.changed() // the fault has one use less
+			}
 			if !ex.applyFault(f) {
 				return
 			}

@@ -70,3 +70,30 @@ func TestChangesSignalsEveryChange(t *testing.T) {
 		t.Error("reads signalled a change")
 	}
 }
+
+// A fault with unlimited uses changes nothing when it fires: Changes stays
+// quiet, so that a watcher saving the state does not save it on every
+// request. A fault with a count of uses signals each use.
+func TestChangesIgnoresAnUnlimitedFaultFiring(t *testing.T) {
+	f := newFixture(t)
+	ch := f.srv.Changes()
+	f.srv.Fail(mockserver.Fault{Path: "/always", Status: 503, Times: -1})
+	f.srv.Fail(mockserver.Fault{Path: "/twice", Status: 503, Times: 2})
+	<-ch
+	for range 3 {
+		if a := raw(t, f.srv, "GET", "/always", ""); a.status != 503 {
+			t.Fatalf("GET /always: %d; want the fault's 503", a.status)
+		}
+		select {
+		case <-ch:
+			t.Fatal("an unlimited fault firing signalled a change")
+		default:
+		}
+	}
+	raw(t, f.srv, "GET", "/twice", "")
+	select {
+	case <-ch:
+	default:
+		t.Error("a fault with a count of uses was used without a change signalled")
+	}
+}

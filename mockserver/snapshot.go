@@ -532,7 +532,8 @@ func (s *Server) install(snap *snapshot, ns *builtState) {
 
 	fl := &s.faults
 	fl.mu.Lock()
-	fl.list, fl.lastID = ns.faults, snap.LastFaultID
+	fl.setLocked(ns.faults)
+	fl.lastID = snap.LastFaultID
 	fl.mu.Unlock()
 
 	st := &s.st
