@@ -10,7 +10,6 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -199,15 +198,7 @@ func (s *Server) snapshot() *snapshot {
 				users = append(users, u)
 			}
 		}
-		slices.SortFunc(users, func(a, b *user) int {
-			if a.createdAt != b.createdAt {
-				return int(a.createdAt - b.createdAt)
-			}
-			if a.partnerID < b.partnerID {
-				return -1
-			}
-			return 1
-		})
+		sortUsers(users)
 		for _, u := range users {
 			su := snapshotUser{
 				PartnerID: u.partnerID, FirstName: u.attrs.firstName, LastName: u.attrs.lastName, Email: u.attrs.email,
@@ -433,11 +424,8 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 		}
 		for j, h := range sp.Webhooks {
 			hat := fmt.Sprintf("%s.webhooks[%d]", at, j)
-			if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return nil, fmt.Errorf("%s.url: not an absolute http or https URL", hat)
-			}
-			if !isHeaderToken(h.Key) {
-				return nil, fmt.Errorf("%s.key: a key must be non-empty, without white space or control characters", hat)
+			if field, msg := checkWebhook(h.URL, &h.Key); msg != "" {
+				return nil, fmt.Errorf("%s.%s: %s", hat, field, msg)
 			}
 			ns.hooks[p] = append(ns.hooks[p], &webhookTarget{url: h.URL, key: h.Key})
 		}
