@@ -278,7 +278,9 @@ func (s *Server) updateKey(ex *exchange) {
 	}
 	b := appendAPIKey(nil, k, sel, false)
 	s.st.mu.Unlock()
-	s.changed()
+	if name != nil {
+		s.changed()
+	}
 	ex.json(http.StatusOK, b)
 }
 

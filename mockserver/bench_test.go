@@ -82,6 +82,40 @@ func BenchmarkHandlerRefresh100k(b *testing.B) {
 	}
 }
 
+// BenchmarkHandlerGetKeys is the TicketsCloud hot path without a socket:
+// GET of one API key, with an Accept header, and with no query or with a
+// fields-schema.
+func BenchmarkHandlerGetKeys(b *testing.B) {
+	srv := mockserver.New(mockserver.WithoutListener())
+	p := srv.AddPartner("bench")
+	h := srv.Handler()
+	c, err := srv.NewClient(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := c.APIKeys.List(b.Context(), p.ID, nil)
+	if err != nil || len(keys) == 0 {
+		b.Fatalf("listing the keys: %v, %d", err, len(keys))
+	}
+	id := keys[0].ID
+	for _, c := range []struct{ name, query string }{{"plain", ""}, {"fields-schema", "?fields-schema=name,key"}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			path := "/v1/resources/partners/" + p.ID + "/api_keys/" + id + c.query
+			for b.Loop() {
+				req := httptest.NewRequest("GET", path, nil)
+				req.Header["Authorization"] = []string{"key " + p.KeysAPIKey}
+				req.Header["Accept"] = []string{"application/xml;q=0.9, application/json, */*;q=0.1"}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("get key: %d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkMemoryPerUser reports the heap each stored user costs, with the
 // journal at its default size (its entries count: they are the fake's
 // memory too).

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -29,10 +28,10 @@ const (
 // NewClient refuses in opts.
 func (s *Server) NewClient(p *Partner, opts ...partnerapi.Option) (*partnerapi.Client, error) {
 	s.st.mu.RLock()
-	sp := s.partnerOfLocked(p)
+	_, err := s.lookupPartnerLocked("NewClient", p)
 	s.st.mu.RUnlock()
-	if sp == nil {
-		return nil, fmt.Errorf("mockserver: NewClient: %s", describeMissing(p))
+	if err != nil {
+		return nil, err
 	}
 	base := []partnerapi.Option{
 		partnerapi.WithKeysAPIKey(p.KeysAPIKey),

@@ -317,7 +317,7 @@ func (s *Server) controlPutState(ex *exchange) {
 	if _, ok := ex.input(rawBody); !ok {
 		return
 	}
-	if err := s.Restore(bytes.NewReader(ex.body)); err != nil {
+	if err := s.restore(ex.body); err != nil {
 		ex.failErr(err)
 		return
 	}

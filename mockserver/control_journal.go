@@ -108,16 +108,16 @@ func (s *Server) controlRequests(ex *exchange) {
 		}
 	}
 	out := []requestJSON{}
-	for _, r := range s.Requests() {
+	s.journal.each(func(r *Request) {
 		if method != "" && !strings.EqualFold(method, r.Method) || !strings.HasPrefix(r.Path, prefix) || status >= 0 && r.Status != status {
-			continue
+			return
 		}
-		h := r.Header
+		h := r.Header.Clone()
 		if h == nil {
 			h = http.Header{}
 		}
 		out = append(out, requestJSON{r.Method, r.Path, r.RawQuery, h, string(r.Body), r.Status, r.At})
-	}
+	})
 	ex.reply(http.StatusOK, out)
 }
 

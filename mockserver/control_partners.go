@@ -131,12 +131,11 @@ func (s *Server) controlSetProgress(ex *exchange) {
 		ex.fail(http.StatusBadRequest, `track: required, "Fast Track" or "Mastery Track"`)
 		return
 	}
-	ti, err := s.setProgress(ex.pathPartner(), ex.r.PathValue("partner_id"), *in.Track, in.Completed)
+	ti, mask, err := s.setProgress(ex.pathPartner(), ex.r.PathValue("partner_id"), *in.Track, in.Completed)
 	if err != nil {
 		ex.failErr(err)
 		return
 	}
-	_, mask, _ := completedMask(*in.Track, in.Completed)
 	ex.json(http.StatusOK, appendTrack(nil, ti, mask))
 }
 

@@ -1,3 +1,5 @@
+//go:build !nocontrol
+
 package mockserver_test
 
 import (
@@ -9,6 +11,15 @@ import (
 	partnerapi "github.com/partnerapi/go-partnerapi"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
+
+// controlPartner is a partner as the control plane answers it.
+type controlPartner struct {
+	ID         string `json:"id"`
+	Org        string `json:"org"`
+	APIKey     string `json:"api_key"`
+	KeysAPIKey string `json:"keys_api_key"`
+	Anonymous  bool   `json:"anonymous"`
+}
 
 func TestControlHealthAndPartners(t *testing.T) {
 	srv := mockserver.New()

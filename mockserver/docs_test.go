@@ -228,10 +228,8 @@ func TestDocsAnonymousCreateExample(t *testing.T) {
     }
   }
 }`
-	srv := mockserver.New(mockserver.WithStartTime(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)))
-	t.Cleanup(srv.Close)
-	p := srv.AddPartner("xyz", mockserver.AllowAnonymous())
-	a := raw(t, srv, "POST", "/api/users/anonymous", "", "Accept", "application/json", "Authorization", p.APIKey)
+	f := newFixture(t, mockserver.AllowAnonymous())
+	a := raw(t, f.srv, "POST", "/api/users/anonymous", "", "Accept", "application/json", "Authorization", f.p.APIKey)
 	if a.status != http.StatusCreated {
 		t.Fatalf("anonymous create: %d %s", a.status, a.body)
 	}

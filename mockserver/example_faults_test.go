@@ -107,17 +107,28 @@ func ExampleServer_Advance() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := srv.NewClient(p)
-	link, _ := client.SSO.LoginURL(context.Background(), "abc123def",
+	client, err := srv.NewClient(p)
+	if err != nil {
+		panic(err)
+	}
+	link, err := client.SSO.LoginURL(context.Background(), "abc123def",
 		&partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"}, nil)
+	if err != nil {
+		panic(err)
+	}
 
 	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, _ := browser.Get(link)
+	resp, err := browser.Get(link)
+	if err != nil {
+		panic(err)
+	}
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode, resp.Header.Get("Location"))
 
 	srv.Advance(49 * time.Hour)
-	resp, _ = browser.Get(link)
+	if resp, err = browser.Get(link); err != nil {
+		panic(err)
+	}
 	resp.Body.Close()
 	fmt.Println(resp.StatusCode)
 	// Output:

@@ -54,14 +54,22 @@ func ExampleServer_SetProgress() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := srv.NewClient(p)
+	client, err := srv.NewClient(p)
+	if err != nil {
+		panic(err)
+	}
 	ctx := context.Background()
-	_, _ = client.Users.CreateOrUpdate(ctx, "learner", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
+	if _, err := client.Users.CreateOrUpdate(ctx, "learner", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"}); err != nil {
+		panic(err)
+	}
 
 	if err := srv.SetProgress(p, "learner", "Fast Track", 1, 2); err != nil {
 		panic(err)
 	}
-	tracks, _ := client.Users.Tracks(ctx, "learner")
+	tracks, err := client.Users.Tracks(ctx, "learner")
+	if err != nil {
+		panic(err)
+	}
 	for _, t := range tracks {
 		fmt.Printf("%s: %.0f%% of %d steps\n", t.Title, t.Progress*100, len(t.Steps))
 	}
@@ -77,18 +85,33 @@ func ExampleServer_AddInterview() {
 	srv := mockserver.New(mockserver.WithStartTime(time.Date(2015, 5, 18, 16, 37, 13, 0, time.UTC)))
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := srv.NewClient(p)
+	client, err := srv.NewClient(p)
+	if err != nil {
+		panic(err)
+	}
 	ctx := context.Background()
-	_, _ = client.Users.CreateOrUpdate(ctx, "candidate", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"})
+	if _, err := client.Users.CreateOrUpdate(ctx, "candidate", &partnerapi.UserParams{FirstName: "A", LastName: "B", Email: "a@b.example"}); err != nil {
+		panic(err)
+	}
 
-	first, _ := srv.AddInterview(p, "candidate", partnerapi.Interview{Title: "Top 10 Questions", InterviewerName: "Jordan"})
+	first, err := srv.AddInterview(p, "candidate", partnerapi.Interview{Title: "Top 10 Questions", InterviewerName: "Jordan"})
+	if err != nil {
+		panic(err)
+	}
 	srv.Advance(time.Hour)
-	_, _ = srv.AddInterview(p, "candidate", partnerapi.Interview{Title: "Behavioral"})
+	if _, err := srv.AddInterview(p, "candidate", partnerapi.Interview{Title: "Behavioral"}); err != nil {
+		panic(err)
+	}
 	srv.Advance(time.Hour)
 	first.Completed = true
-	_ = srv.UpdateInterview(p, "candidate", first)
+	if err := srv.UpdateInterview(p, "candidate", first); err != nil {
+		panic(err)
+	}
 
-	ivs, _ := client.Users.Interviews(ctx, "candidate")
+	ivs, err := client.Users.Interviews(ctx, "candidate")
+	if err != nil {
+		panic(err)
+	}
 	for _, iv := range ivs {
 		fmt.Println(iv.ID, iv.Title, iv.Completed)
 	}

@@ -17,7 +17,10 @@ func ExampleServer_User() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := srv.NewClient(p)
+	client, err := srv.NewClient(p)
+	if err != nil {
+		panic(err)
+	}
 	if _, err := client.Users.CreateOrUpdate(context.Background(), "abc123def", &partnerapi.UserParams{
 		FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
 	}); err != nil {
@@ -79,7 +82,10 @@ func ExampleServer_Reset() {
 	srv.Reset()
 	_, err = client.Users.Tracks(ctx, "abc123def")
 	fmt.Println(errors.Is(err, partnerapi.ErrNotFound))
-	users, _ := srv.Users(p)
+	users, err := srv.Users(p)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(len(users), len(srv.Requests()))
 	// Output:
 	// true

@@ -50,7 +50,9 @@ func ExampleServer_AddWebhook() {
 	d := <-received
 	fmt.Println(d.auth == key, len(key))
 	var pretty bytes.Buffer
-	_ = json.Indent(&pretty, []byte(d.body), "", "  ")
+	if err := json.Indent(&pretty, []byte(d.body), "", "  "); err != nil {
+		panic(err)
+	}
 	fmt.Println(pretty.String())
 	// Output:
 	// true 32
@@ -84,7 +86,10 @@ func ExampleServer_AddWebhookWithKey() {
 	srv := mockserver.New()
 	defer srv.Close()
 	p := srv.AddPartner("xyz")
-	client, _ := srv.NewClient(p)
+	client, err := srv.NewClient(p)
+	if err != nil {
+		panic(err)
+	}
 	ctx := context.Background()
 	if _, err := client.Users.CreateOrUpdate(ctx, "abc123def", &partnerapi.UserParams{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}); err != nil {
 		panic(err)

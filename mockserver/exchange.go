@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,8 +47,10 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, sf *surface,
 	if sf.tracked {
 		ex.tracked = true
 		ex.seq = s.journal.begin(r, s.clock.now())
-		if f, ok := s.faults.take(r.Method, r.URL.Path); ok {
-			s.changed() // the fault has one use less
+		if f, spent, ok := s.faults.take(r.Method, r.URL.Path); ok {
+			if spent {
+				s.changed() // the fault has one use less
+			}
 			if !ex.applyFault(f) {
 				return
 			}
@@ -326,14 +329,14 @@ func isJSONMediaType(mt string) bool {
 // return the response in the accepted MIME type, the 406 response will be
 // returned instead."
 func acceptsJSON(values []string) bool {
-	if len(values) == 0 || strings.TrimSpace(strings.Join(values, "")) == "" {
+	if !slices.ContainsFunc(values, func(v string) bool { return strings.TrimSpace(v) != "" }) {
 		return true // no Accept, or an empty one: anything goes
 	}
 	for _, v := range values {
-		for _, rng := range strings.Split(v, ",") {
+		for rng := range strings.SplitSeq(v, ",") {
 			mt, params, _ := strings.Cut(rng, ";")
-			mt = strings.ToLower(strings.TrimSpace(mt))
-			if mt != "application/json" && mt != "application/*" && mt != "*/*" {
+			mt = strings.TrimSpace(mt)
+			if !strings.EqualFold(mt, "application/json") && !strings.EqualFold(mt, "application/*") && mt != "*/*" {
 				continue
 			}
 			if qZero(params) {
@@ -347,7 +350,7 @@ func acceptsJSON(values []string) bool {
 
 // qZero reports whether media-range parameters give q=0 (q=0, 0.0, 0.000).
 func qZero(params string) bool {
-	for _, p := range strings.Split(params, ";") {
+	for p := range strings.SplitSeq(params, ";") {
 		name, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
 			continue

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,9 +38,25 @@ type Fault struct {
 // faultList holds the registered faults in order. Uses are counted under
 // its mutex, so Times is exact however many requests race for it.
 type faultList struct {
-	mu     sync.Mutex
-	list   []*faultEntry
-	lastID int64 // the id of the last fault registered
+	mu   sync.Mutex
+	list []*faultEntry
+	// registered is len(list), read without the mutex, so that a request
+	// takes no lock while no fault is registered.
+	registered atomic.Int64
+	lastID     int64 // the id of the last fault registered
+}
+
+// setLocked makes list the registered faults. The caller holds fl.mu.
+func (fl *faultList) setLocked(list []*faultEntry) {
+	fl.list = list
+	fl.registered.Store(int64(len(list)))
+}
+
+// clear removes every registered fault.
+func (fl *faultList) clear() {
+	fl.mu.Lock()
+	fl.setLocked(nil)
+	fl.mu.Unlock()
 }
 
 type faultEntry struct {
@@ -92,7 +109,7 @@ func (s *Server) fail(f Fault) (ActiveFault, error) {
 	fl.mu.Lock()
 	fl.lastID++
 	e := &faultEntry{id: fl.lastID, f: f, left: left}
-	fl.list = append(fl.list, e)
+	fl.setLocked(append(fl.list, e))
 	af := e.active()
 	fl.mu.Unlock()
 	s.changed()
@@ -163,14 +180,17 @@ func (s *Server) Faults() []ActiveFault {
 // ClearFaults removes every registered fault; requests already being
 // delayed or failed by one are not affected.
 func (s *Server) ClearFaults() {
-	s.faults.mu.Lock()
-	s.faults.list = nil
-	s.faults.mu.Unlock()
+	s.faults.clear()
 	s.changed()
 }
 
-// take spends one use of the first fault that matches and has uses left.
-func (fl *faultList) take(method, path string) (Fault, bool) {
+// take returns the first fault that matches and has uses left (ok), and
+// spends one of its uses unless it has unlimited ones (spent: the faults
+// changed).
+func (fl *faultList) take(method, path string) (f Fault, spent, ok bool) {
+	if fl.registered.Load() == 0 {
+		return Fault{}, false, false
+	}
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
 	for i, e := range fl.list {
@@ -180,15 +200,16 @@ func (fl *faultList) take(method, path string) (Fault, bool) {
 		if !strings.HasPrefix(path, e.f.Path) {
 			continue
 		}
-		if e.left > 0 {
-			e.left--
-			if e.left == 0 { // spent: drop it so the list stays short
-				fl.list = append(fl.list[:i:i], fl.list[i+1:]...)
-			}
+		if e.left < 0 {
+			return e.f, false, true
 		}
-		return e.f, true
+		e.left--
+		if e.left == 0 { // spent: drop it so the list stays short
+			fl.setLocked(append(fl.list[:i:i], fl.list[i+1:]...))
+		}
+		return e.f, true, true
 	}
-	return Fault{}, false
+	return Fault{}, false, false
 }
 
 // retryAfterSeconds renders d as Retry-After seconds, rounded up.

@@ -147,6 +147,9 @@ func errNotReference(name string) error {
 // v1Query parses the query string and its fields-schema (nil when there is
 // none), answering 400 itself when either is malformed.
 func (ex *exchange) v1Query() (url.Values, []fieldSel, bool) {
+	if ex.r.URL.RawQuery == "" {
+		return nil, nil, true // nothing to parse
+	}
 	q, err := url.ParseQuery(ex.r.URL.RawQuery)
 	if err != nil {
 		ex.fail(http.StatusBadRequest, "the query string is malformed")

@@ -358,11 +358,3 @@ func wantControlError(t *testing.T, a answer, status int, names string) {
 		t.Errorf("error Content-Type %q", ct)
 	}
 }
-
-type controlPartner struct {
-	ID         string `json:"id"`
-	Org        string `json:"org"`
-	APIKey     string `json:"api_key"`
-	KeysAPIKey string `json:"keys_api_key"`
-	Anonymous  bool   `json:"anonymous"`
-}

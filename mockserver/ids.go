@@ -43,14 +43,13 @@ type idGen struct {
 	process [5]byte
 	counter atomic.Uint32
 
-	seeded bool
 	idTime time.Time // the time every ObjectId of a seeded fake carries
 	mu     sync.Mutex
-	rng    *mrand.ChaCha8 // nil: crypto/rand
+	rng    *mrand.ChaCha8 // nil: crypto/rand, the fake is not seeded
 }
 
 func newIDGen(seeded bool, seed int64, start time.Time) *idGen {
-	g := &idGen{seeded: seeded}
+	g := &idGen{}
 	if seeded {
 		var b [8]byte
 		binary.BigEndian.PutUint64(b[:], uint64(seed))
@@ -89,7 +88,7 @@ func (g *idGen) hex(n int) string {
 // objectID returns a new ObjectId, 24 lowercase hex digits, stamped with t
 // (with the seeded time, for a seeded fake).
 func (g *idGen) objectID(t time.Time) string {
-	if g.seeded {
+	if g.rng != nil {
 		t = g.idTime
 	}
 	var b [12]byte

@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +70,39 @@ func TestWithSeedMakesEveryValueReproducible(t *testing.T) {
 	e := seededRun(t, mockserver.WithSeed(7), mockserver.WithStartTime(time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)))
 	if e[0][:8] != "71a2eb00" || e[1] != a[1] {
 		t.Errorf("with a start time: id %s (want stamped 71a2eb00, 2030-06-01), key %s (want %s)", e[0], e[1], a[1])
+	}
+}
+
+// No key a fake makes is its admin token, even when a seed would draw it:
+// the fake draws another. A snapshot holding a key equal to the admin
+// token is refused, without the key in the error.
+func TestWithSeedNeverHandsOutTheAdminToken(t *testing.T) {
+	a := mockserver.New(mockserver.WithoutListener(), mockserver.WithSeed(1))
+	defer a.Close()
+	drawn := a.AddPartner("acme")
+	token := drawn.APIKey
+
+	b := mockserver.New(mockserver.WithoutListener(), mockserver.WithSeed(1), mockserver.WithAdminToken(token))
+	defer b.Close()
+	p := b.AddPartner("acme")
+	if p.APIKey == token || p.KeysAPIKey == token {
+		t.Errorf("a fake with admin token %q handed it out as a key: %+v", token, p)
+	}
+	if p.ID != drawn.ID {
+		t.Errorf("the same seed made partner %s, then %s", drawn.ID, p.ID)
+	}
+
+	var snap strings.Builder
+	if err := a.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Restore(strings.NewReader(snap.String()))
+	if err == nil || !strings.Contains(err.Error(), "the control plane's admin token") {
+		t.Errorf("Restore of a snapshot holding the admin token as a key: %v; want it refused", err)
+	} else if strings.Contains(err.Error(), token) {
+		t.Errorf("the error shows the token: %v", err)
+	}
+	if got := b.Partners(); len(got) != 1 || got[0].APIKey != p.APIKey {
+		t.Errorf("after the refused Restore, partners %+v; want %+v unchanged", got, p)
 	}
 }

@@ -324,19 +324,25 @@ func (s *Server) ClearRequests() { s.journal.clear() }
 // still in progress are not included. The result is a copy that the caller
 // may keep and modify.
 func (s *Server) Requests() []Request {
-	j := s.journal
+	out := []Request{}
+	s.journal.each(func(r *Request) {
+		c := *r
+		c.Header = r.Header.Clone()
+		c.Body = bytes.Clone(r.Body)
+		out = append(out, c)
+	})
+	return out
+}
+
+// each calls visit with every finished entry, in the order they arrived,
+// under the journal's lock: visit copies what it keeps of an entry, which
+// is the journal's own.
+func (j *journal) each(visit func(*Request)) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]Request, 0, j.n)
 	for i := 0; i < j.n; i++ {
-		e := &j.ring[(j.head+i)%len(j.ring)]
-		if !e.done {
-			continue
+		if e := &j.ring[(j.head+i)%len(j.ring)]; e.done {
+			visit(&e.req)
 		}
-		r := e.req
-		r.Header = r.Header.Clone()
-		r.Body = bytes.Clone(r.Body)
-		out = append(out, r)
 	}
-	return out
 }

@@ -50,13 +50,15 @@ func (s *Server) AddAPIKey(p *Partner) string {
 
 func (s *Server) addAPIKey(p *Partner) (string, error) {
 	s.st.mu.Lock()
-	defer s.changed()
-	defer s.st.mu.Unlock()
 	sp, err := s.lookupPartnerLocked("AddAPIKey", p)
 	if err != nil {
+		s.st.mu.Unlock()
 		return "", err
 	}
-	return s.newBIKeyLocked(sp), nil
+	k := s.newBIKeyLocked(sp)
+	s.st.mu.Unlock()
+	s.changed()
+	return k, nil
 }
 
 // RemoveAPIKey deletes the Big Interview API key key of p's organization,
@@ -67,8 +69,16 @@ func (s *Server) addAPIKey(p *Partner) (string, error) {
 // included: those are removed through the keys API (DELETE
 // /v1/resources/partners/{partner}/api_keys/{id}).
 func (s *Server) RemoveAPIKey(p *Partner, key string) error {
+	if err := s.removeAPIKey(p, key); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// removeAPIKey is RemoveAPIKey but for the change signal.
+func (s *Server) removeAPIKey(p *Partner, key string) error {
 	s.st.mu.Lock()
-	defer s.changed()
 	defer s.st.mu.Unlock()
 	sp, err := s.lookupPartnerLocked("RemoveAPIKey", p)
 	if err != nil {

@@ -12,9 +12,7 @@ package mockserver
 // [WithSeed]).
 func (s *Server) Reset() {
 	s.webhooks.reset(false)
-	s.faults.mu.Lock()
-	s.faults.list = nil
-	s.faults.mu.Unlock()
+	s.faults.clear()
 	s.journal.clear()
 
 	st := &s.st

@@ -193,7 +193,7 @@ func (s *Server) newRouter(routes []route) *router {
 	byPath := make(map[string]*pathRoutes)
 	var paths []string
 	for _, r := range routes {
-		if r.surface == controlPlane && !controlPlaneServed {
+		if r.surface.root() == controlPlane && !controlPlaneServed {
 			continue
 		}
 		method, path, hasMethod := strings.Cut(r.pattern, " ")

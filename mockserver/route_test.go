@@ -82,6 +82,13 @@ func TestRouteTableIsServed(t *testing.T) {
 		takes := methodsOf[path]
 		if r.surface.root() == controlPlane {
 			path = fillControl.Replace(path)
+			if !controlPlaneServed { // built with nocontrol: an unknown path like any other
+				pattern = r.pattern
+				if rec := serve(method, path, r.surface); rec.Code != 404 || !strings.Contains(rec.Body.String(), `"not_found"`) {
+					t.Errorf("%s %s without the control plane: %d %s; want 404 not_found", method, path, rec.Code, rec.Body)
+				}
+				continue
+			}
 		} else {
 			path = fill.Replace(path)
 		}

@@ -40,25 +40,27 @@ func (s *Server) seedUserLocked(op string, p *Partner, partnerID string) (*partn
 // case-sensitive). Steps are numbered from 1; none clears the track. The
 // track's progress becomes completed steps / steps.
 func (s *Server) SetProgress(p *Partner, partnerID, track string, completedSteps ...int) error {
-	_, err := s.setProgress(p, partnerID, track, completedSteps)
+	_, _, err := s.setProgress(p, partnerID, track, completedSteps)
 	return err
 }
 
-// setProgress is SetProgress; it returns the track's index.
-func (s *Server) setProgress(p *Partner, partnerID, track string, completedSteps []int) (int, error) {
+// setProgress is SetProgress; it returns the track's index and the bit
+// set of its completed steps.
+func (s *Server) setProgress(p *Partner, partnerID, track string, completedSteps []int) (int, uint32, error) {
 	ti, mask, err := completedMask(track, completedSteps)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	s.st.mu.Lock()
-	defer s.changed()
-	defer s.st.mu.Unlock()
 	_, u, err := s.seedUserLocked("SetProgress", p, partnerID)
 	if err != nil {
-		return 0, err
+		s.st.mu.Unlock()
+		return 0, 0, err
 	}
 	u.completed[ti] = mask
-	return ti, nil
+	s.st.mu.Unlock()
+	s.changed()
+	return ti, mask, nil
 }
 
 // completedMask returns the index of the guided track titled track and the

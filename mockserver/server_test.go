@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -49,6 +50,9 @@ func TestChangesSignalsEveryChange(t *testing.T) {
 		{"a control-plane change", func() { control(t, f.srv, "POST", "/_mock/partners", `{"org":"gamma"}`, nil) }},
 		{"Reset", f.srv.Reset},
 	} {
+		if !mockserver.ControlPlaneServed && c.what == "a control-plane change" {
+			continue
+		}
 		drain()
 		c.change()
 		if !signalled() {
@@ -60,8 +64,96 @@ func TestChangesSignalsEveryChange(t *testing.T) {
 	f.client.Users.Tracks(ctx, "ada")
 	f.srv.Users(f.p)
 	f.srv.Requests()
-	control(t, f.srv, "GET", "/_mock/state", "", nil)
+	if mockserver.ControlPlaneServed {
+		control(t, f.srv, "GET", "/_mock/state", "", nil)
+	}
 	if signalled() {
 		t.Error("reads signalled a change")
+	}
+}
+
+// A fault with unlimited uses changes nothing when it fires: Changes stays
+// quiet, so that a watcher saving the state does not save it on every
+// request. A fault with a count of uses signals each use.
+func TestChangesIgnoresAnUnlimitedFaultFiring(t *testing.T) {
+	f := newFixture(t)
+	ch := f.srv.Changes()
+	f.srv.Fail(mockserver.Fault{Path: "/always", Status: 503, Times: -1})
+	f.srv.Fail(mockserver.Fault{Path: "/twice", Status: 503, Times: 2})
+	<-ch
+	for range 3 {
+		if a := raw(t, f.srv, "GET", "/always", ""); a.status != 503 {
+			t.Fatalf("GET /always: %d; want the fault's 503", a.status)
+		}
+		select {
+		case <-ch:
+			t.Fatal("an unlimited fault firing signalled a change")
+		default:
+		}
+	}
+	raw(t, f.srv, "GET", "/twice", "")
+	select {
+	case <-ch:
+	default:
+		t.Error("a fault with a count of uses was used without a change signalled")
+	}
+}
+
+// A call that fails changes nothing, and signals nothing on Changes; nor
+// does a key update that sets no name.
+func TestChangesIgnoresFailedCalls(t *testing.T) {
+	f := newFixture(t)
+	f.mustCreate(t, "ada")
+	keys, err := f.client.APIKeys.List(ctx, f.p.ID, nil)
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("listing keys: %v, %d", err, len(keys))
+	}
+	ch := f.srv.Changes()
+	stranger := &mockserver.Partner{ID: "000000000000000000000000"}
+	for _, c := range []struct {
+		what string
+		call func() error
+	}{
+		{"SetProgress of an unknown user", func() error { return f.srv.SetProgress(f.p, "nobody", "Fast Track", 1) }},
+		{"RemoveAPIKey of an unknown key", func() error { return f.srv.RemoveAPIKey(f.p, "0123456789abcdef0123456789abcdef") }},
+		{"RemoveAPIKey of an unknown partner", func() error { return f.srv.RemoveAPIKey(stranger, f.p.APIKey) }},
+		{"AddAPIKey of an unknown partner", func() (err error) {
+			defer func() {
+				if recover() != nil {
+					err = errors.New("panicked")
+				}
+			}()
+			f.srv.AddAPIKey(stranger)
+			return nil
+		}},
+		{"AddPartner of a taken org", func() (err error) {
+			defer func() {
+				if recover() != nil {
+					err = errors.New("panicked")
+				}
+			}()
+			f.srv.AddPartner(f.p.Org)
+			return nil
+		}},
+		{"a key update without a name", func() error {
+			a := raw(t, f.srv, "PATCH", "/v1/resources/partners/"+f.p.ID+"/api_keys/"+keys[0].ID, "{}",
+				"Authorization", "key "+f.p.KeysAPIKey, "Content-Type", "application/json")
+			if a.status != 200 {
+				t.Errorf("PATCH with {}: %d %s; want 200", a.status, a.body)
+			}
+			return errors.New("no change")
+		}},
+	} {
+		for len(ch) > 0 {
+			<-ch
+		}
+		if err := c.call(); err == nil {
+			t.Errorf("%s: no error", c.what)
+		}
+		select {
+		case <-ch:
+			t.Errorf("%s: a change signalled", c.what)
+		default:
+		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -199,15 +198,7 @@ func (s *Server) snapshot() *snapshot {
 				users = append(users, u)
 			}
 		}
-		slices.SortFunc(users, func(a, b *user) int {
-			if a.createdAt != b.createdAt {
-				return int(a.createdAt - b.createdAt)
-			}
-			if a.partnerID < b.partnerID {
-				return -1
-			}
-			return 1
-		})
+		sortUsers(users)
 		for _, u := range users {
 			su := snapshotUser{
 				PartnerID: u.partnerID, FirstName: u.attrs.firstName, LastName: u.attrs.lastName, Email: u.attrs.email,
@@ -265,6 +256,11 @@ func (s *Server) Restore(r io.Reader) error {
 	if err != nil {
 		return &controlError{"Restore", http.StatusBadRequest, "reading the snapshot: " + err.Error()}
 	}
+	return s.restore(b)
+}
+
+// restore is Restore of the snapshot b, which it does not keep.
+func (s *Server) restore(b []byte) error {
 	snap, err := decodeSnapshot(b)
 	if err != nil {
 		return &controlError{"Restore", http.StatusBadRequest, err.Error()}
@@ -277,36 +273,48 @@ func (s *Server) Restore(r io.Reader) error {
 	return nil
 }
 
-// decodeSnapshot parses a snapshot, checking its version before anything
-// else, so that a newer snapshot is reported as newer rather than as
-// having unknown fields.
+// decodeSnapshot parses a snapshot. It is decoded once; only when that
+// fails is it read again, for its version, so that a snapshot of a newer
+// version is reported as newer rather than as having unknown fields.
 func decodeSnapshot(b []byte) (*snapshot, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var snap snapshot
+	err := dec.Decode(&snap)
+	if err == nil && snap.Version >= 1 && snap.Version <= SnapshotVersion {
+		if _, err := dec.Token(); err == io.EOF {
+			return &snap, nil
+		}
+	}
+	if err := checkSnapshotVersion(b); err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, describeJSONError("the snapshot does not decode", b, err)
+	}
+	return nil, errors.New("the snapshot has data after its JSON object")
+}
+
+// checkSnapshotVersion says what is wrong with b as JSON, or with its
+// version.
+func checkSnapshotVersion(b []byte) error {
 	var head struct {
 		Version *json.RawMessage `json:"version"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, describeJSONError("the snapshot is not valid JSON", b, err)
+		return describeJSONError("the snapshot is not valid JSON", b, err)
 	}
 	if head.Version == nil {
-		return nil, errors.New(`the snapshot has no "version"`)
+		return errors.New(`the snapshot has no "version"`)
 	}
 	v, err := strconv.Atoi(string(*head.Version))
 	if err != nil || v < 1 {
-		return nil, fmt.Errorf("the snapshot's version %s is not a version number", *head.Version)
+		return fmt.Errorf("the snapshot's version %s is not a version number", *head.Version)
 	}
 	if v > SnapshotVersion {
-		return nil, fmt.Errorf("the snapshot is of version %d, newer than this fake reads (%d)", v, SnapshotVersion)
+		return fmt.Errorf("the snapshot is of version %d, newer than this fake reads (%d)", v, SnapshotVersion)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var snap snapshot
-	if err := dec.Decode(&snap); err != nil {
-		return nil, describeJSONError("the snapshot does not decode", b, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("the snapshot has data after its JSON object")
-	}
-	return &snap, nil
+	return nil
 }
 
 // describeJSONError says what is wrong with JSON b, and where.
@@ -433,11 +441,8 @@ func (s *Server) buildState(snap *snapshot) (*builtState, error) {
 		}
 		for j, h := range sp.Webhooks {
 			hat := fmt.Sprintf("%s.webhooks[%d]", at, j)
-			if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return nil, fmt.Errorf("%s.url: not an absolute http or https URL", hat)
-			}
-			if !isHeaderToken(h.Key) {
-				return nil, fmt.Errorf("%s.key: a key must be non-empty, without white space or control characters", hat)
+			if field, msg := checkWebhook(h.URL, &h.Key); msg != "" {
+				return nil, fmt.Errorf("%s.%s: %s", hat, field, msg)
 			}
 			ns.hooks[p] = append(ns.hooks[p], &webhookTarget{url: h.URL, key: h.Key})
 		}
@@ -532,7 +537,8 @@ func (s *Server) install(snap *snapshot, ns *builtState) {
 
 	fl := &s.faults
 	fl.mu.Lock()
-	fl.list, fl.lastID = ns.faults, snap.LastFaultID
+	fl.setLocked(ns.faults)
+	fl.lastID = snap.LastFaultID
 	fl.mu.Unlock()
 
 	st := &s.st

@@ -155,9 +155,8 @@ func (s *Server) addPartner(org string, anonymous bool) (*Partner, error) {
 	now := s.clock.now()
 	st := &s.st
 	st.mu.Lock()
-	defer s.changed()
-	defer st.mu.Unlock()
 	if _, dup := st.orgs[org]; dup {
+		st.mu.Unlock()
 		return nil, &controlError{"AddPartner", http.StatusConflict, fmt.Sprintf("organization %q was already added", org)}
 	}
 	p := &partner{
@@ -174,7 +173,10 @@ func (s *Server) addPartner(org string, anonymous bool) (*Partner, error) {
 	st.partners[p.id] = p
 	p.firstKey = s.newBIKeyLocked(p)
 	s.newKeyLocked(p, "default", now)
-	return p.public(), nil
+	pub := p.public()
+	st.mu.Unlock()
+	s.changed()
+	return pub, nil
 }
 
 // public is the Partner a caller holds for p. The caller holds st.mu.

@@ -1,11 +1,13 @@
 package mockserver
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -274,9 +276,12 @@ func (ex *exchange) userParams() (userParams, bool) {
 			ex.fail(http.StatusBadRequest, "the form body is malformed")
 			return p, false
 		}
+		// A value ParseQuery did not unescape points into the whole
+		// body: the kept ones are copied, so that a stored user does not
+		// keep the body alive.
 		first := func(name string) string {
 			if v := q[name]; len(v) > 0 {
-				return v[0]
+				return strings.Clone(v[0])
 			}
 			return ""
 		}
@@ -360,20 +365,30 @@ func (s *Server) Users(p *Partner) ([]StoredUser, error) {
 		s.st.mu.RUnlock()
 		return nil, err
 	}
-	out := make([]StoredUser, 0, len(sp.users))
+	users := make([]*user, 0, len(sp.users))
 	for _, u := range sp.users {
 		if u.live(now) {
-			out = append(out, u.stored())
+			users = append(users, u)
 		}
 	}
+	sortUsers(users)
+	out := make([]StoredUser, len(users))
+	for i, u := range users {
+		out[i] = u.stored()
+	}
 	s.st.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.Before(out[j].CreatedAt)
-		}
-		return out[i].PartnerID < out[j].PartnerID
-	})
 	return out, nil
+}
+
+// sortUsers puts users oldest first; of two created in the same
+// millisecond, by partner_id.
+func sortUsers(users []*user) {
+	slices.SortFunc(users, func(a, b *user) int {
+		if c := cmp.Compare(a.createdAt, b.createdAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.partnerID, b.partnerID)
+	})
 }
 
 // User returns the live user partnerID of p's organization. It is an

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -510,4 +513,40 @@ func TestUserTimeFormat(t *testing.T) {
 	if !re.Match(a.body) {
 		t.Errorf("user body %s does not match the documented shape", a.body)
 	}
+}
+
+// Users created with form bodies carrying a large field the fake ignores
+// keep only their attributes: at most 1 KiB of memory a stored user, not
+// the body that created it.
+func TestFormCreatedUsersDoNotKeepTheirBodies(t *testing.T) {
+	srv := mockserver.New(mockserver.WithoutListener(), mockserver.WithJournalBytes(0))
+	p := srv.AddPartner("forms")
+	h := srv.Handler()
+	pad := strings.Repeat("p", 512<<10)
+	create := func(i int) {
+		body := "first_name=Ada&last_name=Lovelace&email=ada%40example.com&pad=" + pad
+		req := httptest.NewRequest("POST", "/api/users/user"+strconv.Itoa(i), strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", p.APIKey)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("a form create with a 512 KiB field: %d %s", rec.Code, rec.Body)
+		}
+	}
+	create(0)
+	before := heapAlloc()
+	const users = 50
+	for i := 1; i <= users; i++ {
+		create(i)
+	}
+	grown := int64(heapAlloc()) - int64(before)
+	t.Logf("%d users created with 512 KiB form bodies: the heap grew %.1f KiB", users, float64(grown)/(1<<10))
+	if grown > users<<10+1<<20 { // 1 MiB for the heap's own noise; a body kept would be 25 MiB
+		t.Errorf("the heap grew %d KiB for %d stored users; want at most 1 KiB a user", grown>>10, users)
+	}
+	if u, err := srv.User(p, "user7"); err != nil || u.FirstName != "Ada" || u.Email != "ada@example.com" {
+		t.Errorf("User(user7) = %+v, %v; want Ada, ada@example.com", u, err)
+	}
+	runtime.KeepAlive(srv)
 }

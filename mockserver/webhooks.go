@@ -176,11 +176,10 @@ func (s *Server) AddWebhookWithKey(p *Partner, rawURL, verificationKey string) {
 	}
 }
 
-// addWebhook registers rawURL for p with the verification key *key, or a
-// new random one when key is nil, and returns the key. Its errors are
-// *controlError: 400 for a bad URL or key, 404 for an unknown partner.
-func (s *Server) addWebhook(p *Partner, rawURL string, key *string) (string, error) {
-	const op = "AddWebhook"
+// checkWebhook says what is wrong with a webhook registration, if
+// anything: the field ("url" or "key", when key is not nil) and the
+// problem, as a message that never holds the URL's password.
+func checkWebhook(rawURL string, key *string) (field, msg string) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// Not err's text: it quotes the URL, password included.
@@ -188,13 +187,24 @@ func (s *Server) addWebhook(p *Partner, rawURL string, key *string) (string, err
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return "", &controlError{op, http.StatusBadRequest, "the webhook URL does not parse: " + err.Error()}
+		return "url", "the webhook URL does not parse: " + err.Error()
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", &controlError{op, http.StatusBadRequest, fmt.Sprintf("%q is not an absolute http or https URL", u.Redacted())}
+		return "url", fmt.Sprintf("%q is not an absolute http or https URL", u.Redacted())
 	}
 	if key != nil && !isHeaderToken(*key) {
-		return "", &controlError{op, http.StatusBadRequest, "the verification key must be non-empty, without white space or control characters"}
+		return "key", "the verification key must be non-empty, without white space or control characters"
+	}
+	return "", ""
+}
+
+// addWebhook registers rawURL for p with the verification key *key, or a
+// new random one when key is nil, and returns the key. Its errors are
+// *controlError: 400 for a bad URL or key, 404 for an unknown partner.
+func (s *Server) addWebhook(p *Partner, rawURL string, key *string) (string, error) {
+	const op = "AddWebhook"
+	if _, msg := checkWebhook(rawURL, key); msg != "" {
+		return "", &controlError{op, http.StatusBadRequest, msg}
 	}
 	s.st.mu.RLock()
 	sp, err := s.lookupPartnerLocked(op, p)

@@ -512,15 +512,10 @@ func TestWebhookCloseWithPendingRetriesLeaksNothing(t *testing.T) {
 	}
 	// A goroutine that has signalled its end may still be returning when
 	// Close does: give it that moment, not more.
-	for wait := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+	waitFor(t, "the sender goroutines to end after Close", func() bool {
 		sender, _ := senderGoroutines()
-		if sender == 0 {
-			break
-		}
-		if time.Now().After(wait) {
-			t.Fatalf("%d sender goroutines after Close", sender)
-		}
-	}
+		return sender == 0
+	})
 	failing.Close()
 	hanging.Close()
 
