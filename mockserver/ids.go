@@ -68,14 +68,18 @@ func newIDGen(seeded bool, seed int64, start time.Time) *idGen {
 
 // read fills b with random bytes.
 func (g *idGen) read(b []byte) {
-	if g.rng == nil {
+	// rng is read under mu: Restore may set it (a seeded fake's snapshot
+	// into one that was not) while a request makes a token.
+	g.mu.Lock()
+	seeded := g.rng != nil
+	if seeded {
+		_, _ = g.rng.Read(b)
+	}
+	g.mu.Unlock()
+	if !seeded {
 		// crypto/rand.Read never returns an error on supported platforms (Go 1.24+).
 		_, _ = rand.Read(b)
-		return
 	}
-	g.mu.Lock()
-	_, _ = g.rng.Read(b)
-	g.mu.Unlock()
 }
 
 // hex returns n random bytes as 2n lowercase hex digits.
