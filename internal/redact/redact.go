@@ -42,10 +42,13 @@ type Redactor struct {
 	// inLong marks the bytes the long credentials hold: a piece is looked
 	// for only where PieceLen of them are in a row.
 	inLong [256]bool
-	// escapable: a credential holds a byte that opens an escape ("\\", "%",
-	// "&"), and must also be looked for with one kind of escape read at a
-	// time (a key holding "%41" in a text escaped for HTML).
-	escapable bool
+	// spelled are the credentials that hold a byte opening an escape ("\\",
+	// "%", "&"), in lower case, and the pieces of the long ones among them.
+	// Such a credential may read as another text once the escapes are
+	// decoded (a key holding "%41" reads "A"; a raw "\\" before "\u0030"
+	// reads as an escaped backslash), so these are looked for with each
+	// character in any of its spellings (see [spelledEnd]).
+	spelled []string
 	// window is how many bytes at the end of a text PartAtEnd reads.
 	window int
 }
@@ -58,8 +61,12 @@ func New(credentials ...string) *Redactor {
 		if c == "" {
 			continue
 		}
-		r.escapable = r.escapable || strings.ContainsAny(c, `\\%&`)
-		if lower := ascii.Lower(c); len(lower) >= 2*PieceLen {
+		lower := ascii.Lower(c)
+		escapable := strings.ContainsAny(c, `\\%&`)
+		if escapable && !slices.Contains(r.spelled, lower) {
+			r.spelled = append(r.spelled, lower)
+		}
+		if len(lower) >= 2*PieceLen {
 			if r.pieces == nil {
 				r.pieces = map[string]bool{}
 			}
@@ -70,6 +77,9 @@ func New(credentials ...string) *Redactor {
 			}
 			for i := 0; i+PieceLen <= len(lower); i++ {
 				r.pieces[lower[i:i+PieceLen]] = true
+				if escapable && !slices.Contains(r.spelled, lower[i:i+PieceLen]) {
+					r.spelled = append(r.spelled, lower[i:i+PieceLen])
+				}
 			}
 		}
 		jsonForm, _ := json.Marshal(c)
@@ -217,14 +227,77 @@ func (r *Redactor) Stream(s string) (out, held string) {
 // decoded.
 func (r *Redactor) find(s string, mark func(from, to int)) {
 	r.findIn(s, mark)
-	views := []escapes{allEscapes}
-	if r.escapable {
-		views = append(views, jsonEscapes, urlEscapes, htmlEscapes)
+	if d := decode(s); d.at != nil {
+		r.findIn(d.text, func(from, to int) { mark(d.at[from], d.at[to]) })
 	}
-	for _, kinds := range views {
-		if d := decodeOnly(s, kinds); d.at != nil {
-			r.findIn(d.text, func(from, to int) { mark(d.at[from], d.at[to]) })
+	if len(r.spelled) > 0 {
+		r.findSpelled(s, mark)
+	}
+}
+
+// findSpelled calls mark with the byte range of every instance in s of
+// r.spelled, each character written raw in any letter case or as any
+// escape of it.
+func (r *Redactor) findSpelled(s string, mark func(from, to int)) {
+	m := spellingMatcher{s: s, seen: make([]int, len(s)+1)}
+	for _, p := range r.spelled {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if lowerByte(c) != p[0] && c != '\\' && c != '%' && c != '&' {
+				continue
+			}
+			if end := m.longestEnd(i, p); end > i {
+				mark(i, end)
+				i = end - 1
+			}
 		}
+	}
+}
+
+// A spellingMatcher finds credentials in s written with each character
+// raw, in any letter case, or as an escape of it. Where a character opens
+// an escape the text can be read two ways (a raw "\\" then "\u0030", or
+// "\\\\" then "u0030"), and both readings are followed.
+type spellingMatcher struct {
+	s string
+	// ends and next are the places in s where the readings followed end,
+	// before and after one more character.
+	ends, next []int
+	// seen[at] == round when next already holds at.
+	seen  []int
+	round int
+}
+
+// longestEnd is where the longest reading of lower, a lower-case text,
+// that begins at s[i] ends, or -1.
+func (m *spellingMatcher) longestEnd(i int, lower string) int {
+	m.ends = append(m.ends[:0], i)
+	for j := 0; j < len(lower) && len(m.ends) > 0; j++ {
+		m.round++
+		m.next = m.next[:0]
+		for _, at := range m.ends {
+			if at == len(m.s) {
+				continue
+			}
+			if lowerByte(m.s[at]) == lower[j] {
+				m.add(at + 1)
+			}
+			if c, n := escapeAt(m.s, at); n > 0 && lowerByte(c) == lower[j] {
+				m.add(at + n)
+			}
+		}
+		m.ends, m.next = m.next, m.ends
+	}
+	if len(m.ends) == 0 {
+		return -1
+	}
+	return slices.Max(m.ends)
+}
+
+func (m *spellingMatcher) add(at int) {
+	if m.seen[at] != m.round {
+		m.seen[at] = m.round
+		m.next = append(m.next, at)
 	}
 }
 
@@ -387,21 +460,8 @@ type decoded struct {
 	at   []int
 }
 
-// escapes are kinds of escape: JSON's and Go's backslash escapes, URL
-// escapes, HTML character references.
-type escapes uint8
-
-const (
-	jsonEscapes escapes = 1 << iota
-	urlEscapes
-	htmlEscapes
-	allEscapes = jsonEscapes | urlEscapes | htmlEscapes
-)
-
-func decode(s string) decoded { return decodeOnly(s, allEscapes) }
-
-// decodeOnly is decode reading the escapes of the kinds given.
-func decodeOnly(s string, kinds escapes) decoded {
+// decode reads the escapes of printable ASCII characters in s.
+func decode(s string) decoded {
 	start := len(s) // where the first escape may open
 	for _, c := range []byte{'\\', '%', '&'} {
 		if i := strings.IndexByte(s[:start], c); i >= 0 {
@@ -411,7 +471,7 @@ func decodeOnly(s string, kinds escapes) decoded {
 	first := -1
 	for i := start; i < len(s) && first < 0; i++ {
 		if c := s[i]; c == '\\' || c == '%' || c == '&' {
-			if _, n := escapeAt(s, i, kinds); n > 0 {
+			if _, n := escapeAt(s, i); n > 0 {
 				first = i
 			}
 		}
@@ -426,7 +486,7 @@ func decodeOnly(s string, kinds escapes) decoded {
 		at[i] = i
 	}
 	for i := first; i < len(s); {
-		c, n := escapeAt(s, i, kinds)
+		c, n := escapeAt(s, i)
 		if n == 0 {
 			c, n = s[i], 1
 		}
@@ -478,13 +538,14 @@ func (d decoded) partialEscape(s string) int {
 	return len(s)
 }
 
-// escapeAt reads the escape of one of the kinds given that begins at s[i],
-// if it stands for a printable ASCII character: it returns the character
-// and the escape's length, or n == 0.
-func escapeAt(s string, i int, kinds escapes) (c byte, n int) {
+// escapeAt reads the escape that begins at s[i] (JSON's or Go's backslash
+// escape, a URL escape, an HTML character reference), if it stands for a
+// printable ASCII character: it returns the character and the escape's
+// length, or n == 0.
+func escapeAt(s string, i int) (c byte, n int) {
 	rest := s[i:]
 	switch {
-	case rest[0] == '\\' && kinds&jsonEscapes != 0:
+	case rest[0] == '\\':
 		if len(rest) >= 2 && (rest[1] == '/' || rest[1] == '"' || rest[1] == '\\') {
 			return rest[1], 2
 		}
@@ -498,13 +559,13 @@ func escapeAt(s string, i int, kinds escapes) (c byte, n int) {
 				return byte(v), 4
 			}
 		}
-	case rest[0] == '%' && kinds&urlEscapes != 0:
+	case rest[0] == '%':
 		if len(rest) >= 3 {
 			if v, ok := parseDigits(rest[1:3], 16); ok && printable(v) {
 				return byte(v), 3
 			}
 		}
-	case rest[0] == '&' && kinds&htmlEscapes != 0:
+	case rest[0] == '&':
 		return htmlReference(rest)
 	}
 	return 0, 0

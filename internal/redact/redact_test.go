@@ -161,7 +161,9 @@ func FuzzScrub(f *testing.F) {
 	f.Add(canary, uint64(1))
 	f.Add("tok/en+1", uint64(2))
 	f.Fuzz(func(t *testing.T, credential string, seed uint64) {
-		if len(credential) < 4 || strings.ContainsFunc(credential, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+		// A mark in the text is left alone (TestScrubLeavesMarksAlone).
+		if len(credential) < 4 || strings.Contains(strings.ToUpper(credential), Mark) ||
+			strings.ContainsFunc(credential, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
 			return
 		}
 		r := New(credential)
@@ -188,6 +190,32 @@ func TestScrubKeyHoldingEscapes(t *testing.T) {
 	r := New("%41%42%43%44%45%46")
 	if out := r.Scrub("key %41%4&#50;%43%4&#52;%45%4&#54;!"); out != "key [REDACTED]!" {
 		t.Errorf("Scrub = %q", out)
+	}
+}
+
+// A credential holding an escape's opening, written with its characters
+// spelled in different ways, can read as another text once decoded; it is
+// found however the text is read, and so are the pieces of a long one.
+func TestScrubAmbiguousSpellings(t *testing.T) {
+	for _, tc := range []struct{ credential, in string }{
+		{`0000\0`, `0000\\u0030`},        // a raw backslash, then an escaped "0"
+		{`%41x`, `%41%78`},               // a raw "%41", then an escaped "x"
+		{`&#48;x`, `&#48;&#120;`},        // a raw reference, then an escaped "x"
+		{`a\b`, `a\\b`},                  // the backslash escaped
+		{`ab\\\\cd`, `ab\\\\\u005c\\cd`}, // backslashes in a row, some escaped
+		{`%%%%41`, `%%%25%%34%31`},       // openers in a row, mixed
+		{`key\u0030key\u0030key\u0030`, `key\u0030key\\u0030key\u005cu0030`}, // an escape-shaped credential
+	} {
+		r := New(tc.credential)
+		if got := r.Scrub("<" + tc.in + ">"); got != "<[REDACTED]>" {
+			t.Errorf("credential %q: Scrub(%q) = %q", tc.credential, tc.in, got)
+		}
+	}
+	long := `c0ffee%41c0ffee\\c0ffee&amp;c0ffee`
+	r := New(long)
+	piece := `ee%41c0f` // raw "%41", and it reads "A"
+	if got := r.Scrub("x " + piece + "&#102;e y"); got != "x [REDACTED] y" {
+		t.Errorf("a piece of a long credential: Scrub = %q", got)
 	}
 }
 
