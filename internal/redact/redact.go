@@ -47,7 +47,7 @@ type Redactor struct {
 	// Such a credential may read as another text once the escapes are
 	// decoded (a key holding "%41" reads "A"; a raw "\\" before "\u0030"
 	// reads as an escaped backslash), so these are looked for with each
-	// character in any of its spellings (see [spelledEnd]).
+	// character in any of its spellings (see [spellingMatcher]).
 	spelled []string
 	// window is how many bytes at the end of a text PartAtEnd reads.
 	window int
@@ -62,7 +62,7 @@ func New(credentials ...string) *Redactor {
 			continue
 		}
 		lower := ascii.Lower(c)
-		escapable := strings.ContainsAny(c, `\\%&`)
+		escapable := strings.ContainsAny(c, `\%&`)
 		if escapable && !slices.Contains(r.spelled, lower) {
 			r.spelled = append(r.spelled, lower)
 		}
@@ -239,7 +239,7 @@ func (r *Redactor) find(s string, mark func(from, to int)) {
 // r.spelled, each character written raw in any letter case or as any
 // escape of it.
 func (r *Redactor) findSpelled(s string, mark func(from, to int)) {
-	m := spellingMatcher{s: s, seen: make([]int, len(s)+1)}
+	m := spellingMatcher{s: s}
 	for _, p := range r.spelled {
 		for i := 0; i < len(s); i++ {
 			c := s[i]
@@ -263,7 +263,8 @@ type spellingMatcher struct {
 	// ends and next are the places in s where the readings followed end,
 	// before and after one more character.
 	ends, next []int
-	// seen[at] == round when next already holds at.
+	// seen[at] == round when next already holds at; made at the first
+	// place a reading may begin, so a text with none costs nothing.
 	seen  []int
 	round int
 }
@@ -271,6 +272,9 @@ type spellingMatcher struct {
 // longestEnd is where the longest reading of lower, a lower-case text,
 // that begins at s[i] ends, or -1.
 func (m *spellingMatcher) longestEnd(i int, lower string) int {
+	if m.seen == nil {
+		m.seen = make([]int, len(m.s)+1)
+	}
 	m.ends = append(m.ends[:0], i)
 	for j := 0; j < len(lower) && len(m.ends) > 0; j++ {
 		m.round++
