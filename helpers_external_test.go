@@ -279,19 +279,6 @@ func statuses(srv *mockserver.Server) map[int]int {
 	return out
 }
 
-// waitFor polls cond until it holds, failing the test after a generous
-// deadline: a guard against hanging, not a measure of speed.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // stormFaults makes the first 3 requests to the users API answer 429
 // with a Retry-After of 1 s, and holds every answer 100 ms: the requests
 // of the first round overlap, and the timing checkStormPacing looks at

@@ -351,7 +351,7 @@ func TestReportContextEndYieldsItsErrorOnce(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("the 10 quick users were not reported")
 			}
-			waitFor(t, "4 requests held", func() bool { return f.meter.current() == conc })
+			testenv.WaitFor(t, "4 requests held", func() bool { return f.meter.current() == conc })
 			end()
 			close(proceed)
 			select {
@@ -375,7 +375,7 @@ func TestReportContextEndYieldsItsErrorOnce(t *testing.T) {
 				t.Errorf("%d ids read from the roster; want at most %d, the window ahead of the 10 yielded", pulled, limit)
 			}
 			// The held requests were interrupted: the fake saw them abandoned.
-			waitFor(t, "the held requests to end", func() bool { return f.meter.current() == 0 })
+			testenv.WaitFor(t, "the held requests to end", func() bool { return f.meter.current() == 0 })
 			if got := statuses(f.srv)[0]; got != conc {
 				t.Errorf("%d requests abandoned, want the %d in flight", got, conc)
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 	"github.com/partnerapi/go-partnerapi/partnerid"
 )
@@ -276,7 +277,7 @@ func TestSyncCancelMidRunReturnsPartialReport(t *testing.T) {
 	ch := startSync(ctx, f.client, users, &partnerapi.SyncOptions{Concurrency: 4, OnProgress: func(p partnerapi.SyncProgress) { last = p }})
 	// Once the 10 answers are written and 4 requests are held, each of the
 	// 4 workers has finished its previous record.
-	waitFor(t, "10 answers and 4 requests held by the fake", func() bool {
+	testenv.WaitFor(t, "10 answers and 4 requests held by the fake", func() bool {
 		return f.meter.answered(http.StatusCreated) == 10 && f.meter.current() == 4
 	})
 	start := time.Now()
@@ -308,12 +309,12 @@ func TestSyncPauseIsPerCallAndEndsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := startSync(ctx, f.client, roster("paused", 50), &partnerapi.SyncOptions{Concurrency: 4})
-	waitFor(t, "the 429", func() bool { return f.meter.answered(http.StatusTooManyRequests) == 1 })
+	testenv.WaitFor(t, "the 429", func() bool { return f.meter.answered(http.StatusTooManyRequests) == 1 })
 	// Requests the other workers sent before the client read the 429 may
 	// still arrive: wait until nothing is in flight and the journal has
 	// stayed the same for a while.
 	before, still := -1, 0
-	waitFor(t, "the requests in flight to settle", func() bool {
+	testenv.WaitFor(t, "the requests in flight to settle", func() bool {
 		n := len(f.srv.Requests())
 		if n != before || f.meter.current() != 0 {
 			before, still = n, 0

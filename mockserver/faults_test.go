@@ -13,6 +13,7 @@ import (
 	"time"
 
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
@@ -224,7 +225,7 @@ func TestFaultLatency(t *testing.T) {
 			t.Errorf("%s: %v; want the context's deadline", name, err)
 		}
 	}
-	waitFor(t, "the two abandoned requests to be journaled with status 0", func() bool {
+	testenv.WaitFor(t, "the two abandoned requests to be journaled with status 0", func() bool {
 		rs := f.srv.Requests()
 		return len(rs) == 5 && rs[3].Status == 0 && rs[4].Status == 0
 	})

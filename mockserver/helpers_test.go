@@ -210,19 +210,6 @@ func statuses(rs []mockserver.Request) []int {
 	return out
 }
 
-// waitFor polls cond until it holds: for effects the server completes
-// after the client has gone (no assertion about how long it takes).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 2000; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("gave up waiting for %s", what)
-}
-
 func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)

@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	partnerapi "github.com/partnerapi/go-partnerapi"
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
@@ -512,7 +514,7 @@ func TestWebhookCloseWithPendingRetriesLeaksNothing(t *testing.T) {
 	}
 	// A goroutine that has signalled its end may still be returning when
 	// Close does: give it that moment, not more.
-	waitFor(t, "the sender goroutines to end after Close", func() bool {
+	testenv.WaitFor(t, "the sender goroutines to end after Close", func() bool {
 		sender, _ := senderGoroutines()
 		return sender == 0
 	})

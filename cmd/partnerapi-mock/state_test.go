@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
 
@@ -147,18 +148,18 @@ func TestStateSaveRetriedWithoutAChange(t *testing.T) {
 	srv := mockserver.New(mockserver.WithoutListener())
 	defer srv.Close()
 	sf := &stateFile{path: path, srv: srv}
-	var stderr syncBuffer
+	var stderr testenv.SyncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go sf.keepSaved(ctx, &stderr, done)
 	defer func() { cancel(); <-done }()
 
 	srv.AddPartner("acme") // the one change: no other comes after it
-	waitUntil(t, "the failed save reported", func() bool { return strings.Contains(stderr.String(), "saving -state") })
+	testenv.WaitFor(t, "the failed save reported", func() bool { return strings.Contains(stderr.String(), "saving -state") })
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the state file written once its directory exists", func() bool {
+	testenv.WaitFor(t, "the state file written once its directory exists", func() bool {
 		b, err := os.ReadFile(path)
 		return err == nil && bytes.Contains(b, []byte(`"org":"acme"`))
 	})

@@ -10,35 +10,16 @@ package main
 // test skips, except in CI (CI=true), where it fails.
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
 	"github.com/partnerapi/go-partnerapi/internal/testenv"
 	"github.com/partnerapi/go-partnerapi/mockserver"
 )
-
-// syncBuffer is a bytes.Buffer safe for the browser's output goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // newBrowser starts headless Chromium with a fresh profile and returns a
 // context for driving its first tab, ending in 60 s. The flags are the
@@ -49,7 +30,7 @@ func (s *syncBuffer) String() string {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	execPath := testenv.Chromium(t)
-	output := &syncBuffer{}
+	output := &testenv.SyncBuffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(execPath),
 		chromedp.UserDataDir(t.TempDir()),

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -72,5 +73,44 @@ func TestGoroutinesBackFailsWithStacks(t *testing.T) {
 	goroutinesBackWithin(rec, before, 0)
 	if !strings.Contains(rec.msg, fmt.Sprintf("goroutines, %d before:", before)) || !strings.Contains(rec.msg, "TestGoroutinesBackFailsWithStacks") {
 		t.Fatalf("a goroutine left behind: %q; want the count and the stacks", rec.msg)
+	}
+}
+
+// WaitFor returns once the condition holds.
+func TestWaitForReturnsOnceTrue(t *testing.T) {
+	calls := 0
+	WaitFor(t, "the third call", func() bool { calls++; return calls == 3 })
+	if calls != 3 {
+		t.Fatalf("returned after %d calls, want 3", calls)
+	}
+}
+
+// A condition that never holds fails the test, naming what was awaited.
+func TestWaitForFailsNamingWhat(t *testing.T) {
+	rec := &fatalRecorder{TB: t}
+	waitForWithin(rec, "the moon", func() bool { return false }, 0)
+	if rec.msg != "gave up waiting for the moon" {
+		t.Fatalf("message %q", rec.msg)
+	}
+}
+
+// SyncBuffer holds every write made from other goroutines (pinned under
+// -race).
+func TestSyncBufferConcurrentWrites(t *testing.T) {
+	var b SyncBuffer
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				b.Write([]byte("x"))
+				_ = b.String()
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(b.String()); n != 800 {
+		t.Fatalf("%d bytes, want 800", n)
 	}
 }
